@@ -1,0 +1,76 @@
+# guestprep profile: Alibaba Cloud ECS custom image import.
+#
+# Encodes the cloud's import requirements ("Instructions for importing
+# images" and "Import custom images").  Where editions disagree, the
+# newest wins; the older limits are kept in alibaba-2018.profile.
+# Severity keys say what a check reports when the rule is broken:
+# fail, warn, or pass (tolerated).
+
+description = Alibaba Cloud ECS: import of a custom image
+
+# Platform values of the import form, and the os-release IDs that map to
+# them.  versions.* are the releases the requirements name; other
+# releases of a listed platform are "unlisted" (the newest edition says
+# to confirm them with a ticket).
+platform.Aliyun = aliyun alinux
+platform.CentOS = centos
+platform.CoreOS = coreos
+platform.Debian = debian
+platform.FreeBSD = freebsd
+platform.openSUSE = opensuse opensuse-leap
+platform.RedHat = rhel
+platform.SUSE = sles sled
+platform.Ubuntu = ubuntu
+versions.CentOS = 5 6 7
+versions.CoreOS = >=681.2.0
+versions.Debian = 6 7
+versions.openSUSE = 13.1
+versions.SUSE = 10 11 12
+versions.Ubuntu = 10 12 13 14 16 18
+os.fallback_platform = Others Linux
+os.unsupported = fail
+os.unlisted_version = warn
+os.unknown = fail
+os.architectures = x86_64 i386
+
+import.image_formats = qcow2 vhd raw
+import.image_format = qcow2
+
+# System disk: 5 to 500 GiB (older editions: 40 to 500); data disks
+# 5 to 1000 GiB (older editions: 2000).  MBR only; xfs, ext3, ext4.
+storage.system_disk_min_gib = 5
+storage.system_disk_max_gib = 500
+storage.data_disk_min_gib = 5
+storage.data_disk_max_gib = 1000
+storage.partition_tables = dos
+storage.filesystems = xfs ext3 ext4
+storage.ext4_forbidden = 64bit project+quota
+storage.uefi_boot = fail
+# "Only a single root partition is supported."
+storage.multiple_partitions = fail
+
+# "Do not modify /etc/selinux/config to enable SELinux."
+selinux.enforcing = fail
+
+# "Make sure the system disk is not full."
+disk_space.fail_free_mib = 256
+disk_space.warn_free_mib = 1024
+disk_space.warn_free_pct = 5
+disk_space.fail_free_inodes = 1000
+disk_space.warn_free_inodes_pct = 5
+
+# "Do not modify /etc/issue*: the release cannot be identified."
+system_files.missing_issue = fail
+
+# DHCP, one NIC, no IPv6, SSH on 22; "disable the firewall and allow
+# access to SSH port 22": an active firewall that lets 22 in is tolerated.
+sshd.port = 22
+windows.rdp_port = 3389
+network.static_ip = fail
+network.multiple_nics = fail
+network.ipv6 = fail
+firewall.active = warn
+
+# "qemu-ga cannot be installed"; cloud-init is recommended.
+qemu_ga.installed = fail
+cloud_init.missing = warn

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plugins compiled into guestprep, in the order they run and are
+ * listed.  An explicit table rather than linker sections: plugins are
+ * linked from a static archive, where section tricks silently drop them.
+ */
+#include "config.h"
+
+#include "runner.h"
+
+extern const struct gp_plugin os_plugin;
+extern const struct gp_plugin selinux_plugin;
+extern const struct gp_plugin system_files_plugin;
+extern const struct gp_plugin disk_space_plugin;
+
+const struct gp_plugin *const gp_plugins[] = {
+	&os_plugin,
+	&selinux_plugin,
+	&system_files_plugin,
+	&disk_space_plugin,
+	NULL,
+};

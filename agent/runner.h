@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The run loop: which checks run (--only, --skip, the system's kind),
+ * the context they see, and the findings they add to the report.
+ */
+#ifndef GUESTPREP_RUNNER_H
+#define GUESTPREP_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "guestprep/plugin.h"
+#include "report.h"
+
+struct gp_ctx {
+	const struct gp_root *root;
+	const struct gp_host *host;
+	const struct gp_profile *profile;
+	struct gp_report *report;
+	const struct gp_plugin *const *plugins;	/* NULL: gp_plugins */
+	char *const *only;		/* selection patterns, may be NULL */
+	char *const *skip;
+	const struct gp_plugin *plugin;	/* the check running now */
+	const struct gp_check *check;
+	uint64_t system_disk_bytes;	/* 0: unknown */
+};
+
+/* The plugins compiled in, NULL-terminated (agent/registry.c). */
+extern const struct gp_plugin *const gp_plugins[];
+
+/*
+ * Patterns name a plugin, a check or a finding: "os", "selinux.config".
+ * A check runs when --only names it, something above it or something
+ * beneath it, and --skip names neither it nor something above it.
+ */
+bool runner_check_selected(const struct gp_ctx *ctx, const char *check_id);
+/* The first pattern that names no check, or NULL when all do. */
+const char *runner_unknown_pattern(char *const *patterns);
+
+bool runner_plugin_applies(const struct gp_plugin *plugin,
+			   const struct gp_host *host);
+
+/* Run every selected check; 0, or -ENOMEM when findings were lost. */
+int runner_run(struct gp_ctx *ctx);
+
+struct gp_finding *runner_add_finding(struct gp_ctx *ctx, const char *id,
+				      enum gp_status status, char *message);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Plugins: the areas of checks.
+ *
+ * Each plugin file keeps everything static and exports exactly one
+ * `const struct gp_plugin NAME_plugin`, listed once in agent/registry.c.
+ * A check is a function that looks at the system through the context
+ * (root-confined files, host facts, the profile) and reports findings
+ * with gp_emit().  It returns 0, or a negative errno when it could not
+ * run at all; the runner turns that into an "error" finding.
+ */
+#ifndef GUESTPREP_PLUGIN_H
+#define GUESTPREP_PLUGIN_H
+
+#include <stdint.h>
+#include "guestprep/finding.h"
+#include "guestprep/host.h"
+#include "guestprep/log.h"
+#include "guestprep/profile.h"
+#include "guestprep/root.h"
+
+struct gp_ctx;
+
+struct gp_check {
+	const char *id;		/* "selinux.config": plugin name, '.', name */
+	const char *summary;	/* one line for `guestprep list` */
+	int (*run)(struct gp_ctx *ctx);
+};
+
+/* Which systems a plugin applies to (enum gp_os_kind as bits). */
+#define GP_TARGET(kind) (1u << (kind))
+#define GP_TARGET_LINUX GP_TARGET(GP_KIND_LINUX)
+#define GP_TARGET_WINDOWS GP_TARGET(GP_KIND_WINDOWS)
+#define GP_TARGET_FREEBSD GP_TARGET(GP_KIND_FREEBSD)
+
+struct gp_plugin {
+	const char *name;	/* snake case; every finding id starts with it */
+	const char *summary;
+	unsigned targets;	/* GP_TARGET_* bits */
+	const struct gp_check *checks;	/* ends with an entry whose id is NULL */
+};
+
+const struct gp_root *gp_ctx_root(const struct gp_ctx *ctx);
+const struct gp_host *gp_ctx_host(const struct gp_ctx *ctx);
+const struct gp_profile *gp_ctx_profile(const struct gp_ctx *ctx);
+
+/* Facts a plugin learns that the import parameters need. */
+void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes);
+
+#endif

@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The command line as users and configuration management see it: the
+# commands, exit codes, the JSON contract, text output, configuration
+# errors, --output.
+. "$TESTS_LIB"
+
+# A tree that passes every check but disk space (whose numbers are the
+# build machine's): skip that, for stable verdicts.
+READY="$FIXTURES/distros/centos7"
+STABLE="--skip disk_space"
+
+gp version
+expect_rc 0 "version"
+grep -q '^guestprep [0-9]' "$WORK/out" || fail "version output"
+
+gp --help
+expect_rc 0 "--help"
+grep -q 'Exit status' "$WORK/out" || fail "--help lists exit codes"
+
+gp list
+expect_rc 0 "list"
+for id in os.identified os.platform os.architecture selinux.config \
+	selinux.cmdline selinux.live system_files.issue system_files.fstab \
+	system_files.bootloader system_files.dirs system_files.shadow \
+	disk_space.free disk_space.inodes; do
+	grep -q "^  $id " "$WORK/out" || fail "list lacks $id"
+done
+
+# Usage errors are 64, whatever is wrong.
+for args in "frobnicate" "check --bogus" "check --format xml" \
+	"check --only nonesuch" "check --skip os.nonesuch" \
+	"check --root /nonexistent/dir" "check --profile nonesuch" \
+	"check --set sshd.port=abc" "check --config /nonexistent.conf"; do
+	# shellcheck disable=SC2086
+	gp $args
+	expect_rc 64 "usage error: $args"
+done
+
+# A bad configuration file names its line.
+printf 'profile = alibaba\nformat = yaml\n' >"$WORK/bad.conf"
+gp check --config "$WORK/bad.conf" --root "$READY"
+expect_rc 64 "bad configuration"
+grep -q "bad.conf:2:" "$WORK/err" || fail "configuration error names the line"
+
+# Exit codes follow the verdict: ready, warnings, not ready.
+gp check --root "$READY" $STABLE --format json
+expect_rc 0 "ready tree"
+[ "$(jq -r .summary.verdict "$WORK/out")" = ready ] || fail "verdict ready"
+
+gp check --root "$READY" $STABLE --format json --set os.unlisted_version=warn \
+	--set versions.CentOS=6
+expect_rc 1 "ready with warnings"
+[ "$(jq -r .summary.verdict "$WORK/out")" = warnings ] || fail "verdict warnings"
+
+gp check --root "$READY" $STABLE --format json --set versions.CentOS=6 \
+	--set os.unlisted_version=fail
+expect_rc 2 "not ready"
+[ "$(jq -r .summary.verdict "$WORK/out")" = not-ready ] || fail "verdict not-ready"
+
+# The JSON report keeps every name of the contract in DESIGN.md.
+gp check --root "$READY" --format json
+jq -e '
+	.schema == "guestprep-report/1" and
+	.tool.name == "guestprep" and (.tool.version | type) == "string" and
+	.mode == "check" and .profile == "alibaba" and
+	(.root | type) == "string" and
+	(.host.os | has("family") and has("id") and has("version") and
+		has("pretty") and has("platform") and has("supported")) and
+	(.host | has("arch") and has("kernel") and has("boot")) and
+	(.findings | length) > 0 and
+	(.findings | all(has("id") and has("plugin") and has("status") and
+		has("message") and has("evidence") and has("remediation") and
+		has("fixable"))) and
+	(.findings | all(.id | startswith("os.") or startswith("selinux.") or
+		startswith("system_files.") or startswith("disk_space."))) and
+	(.changes | type) == "array" and
+	(.summary | has("verdict") and has("pass") and has("warn") and
+		has("fail") and has("skip") and has("error") and has("changed")) and
+	(.import | has("platform") and has("os_type") and
+		has("architecture") and has("system_disk_gib") and has("format"))
+' "$WORK/out" >/dev/null || fail "JSON contract"
+[ "$(jq -r .import.platform "$WORK/out")" = CentOS ] || fail "import platform"
+[ "$(jq -r .import.os_type "$WORK/out")" = linux ] || fail "import os_type"
+[ "$(jq -r .import.format "$WORK/out")" = qcow2 ] || fail "import format"
+[ "$(jq -r '.summary.pass + .summary.warn + .summary.fail + .summary.skip + .summary.error' "$WORK/out")" = \
+  "$(jq -r '.findings | length' "$WORK/out")" ] || fail "summary counts"
+
+# Text: findings, details under failures, verdict; no colour off a tty.
+gp check --root "$READY" --set versions.CentOS=6 --set os.unlisted_version=fail
+expect_rc 2 "text report"
+grep -q '^FAIL  os.platform ' "$WORK/out" || fail "text finding line"
+grep -q '^NOT READY: ' "$WORK/out" || fail "text verdict"
+grep -q 'documented release of CentOS: 6' "$WORK/out" || fail "evidence under failure"
+grep -q "$(printf '\033')" "$WORK/out" && fail "colour without a tty"
+gp check --root "$READY" --color always
+grep -q "$(printf '\033')\[" "$WORK/out" || fail "--color always"
+
+# --only and --skip select findings.
+gp check --root "$READY" --format json --only selinux.config,os.platform
+[ "$(jq -r '[.findings[].id] | join(" ")' "$WORK/out")" = "os.platform selinux.config" ] ||
+	fail "--only"
+
+# --output replaces the file whole, and nothing else is left behind.
+gp check --root "$READY" --format json --output "$WORK/report.json"
+jq -e .summary "$WORK/report.json" >/dev/null || fail "--output JSON"
+[ -s "$WORK/out" ] && fail "--output also wrote to stdout"
+ls "$WORK" | grep -q 'report.json.' && fail "--output left a temporary file"
+
+# The configuration file sets defaults; the command line wins.
+printf 'format = json\nskip = disk_space\n' >"$WORK/good.conf"
+gp check --config "$WORK/good.conf" --root "$READY"
+expect_rc 0 "configuration file"
+jq -e '.findings | all(.plugin != "disk_space")' "$WORK/out" >/dev/null ||
+	fail "configuration skip"
+gp check --config "$WORK/good.conf" --root "$READY" --format text
+grep -q '^READY' "$WORK/out" || fail "command line wins over configuration"
+
+# The live system: any verdict, never a usage or internal error.
+gp check --format json
+case $rc in 0|1|2) pass "live check (exit $rc)" ;; *) fail "live check exit $rc"; cat "$WORK/err" >&2 ;; esac
+jq -e '.root == "/" and .host.live == true' "$WORK/out" >/dev/null || fail "live JSON"
+
+finish

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The selinux plugin: /etc/selinux/config, enforcing=1 on the kernel
+ * command line, and the live mode.
+ *
+ * Installed systems are static fixtures (tests/fixtures/selinux/...);
+ * broken and hostile configurations (a FIFO, a sparse 10 MiB file, a
+ * directory, binary garbage) are built at run time in temporary trees.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "util.h"
+
+#define CONFIG "etc/selinux/config"
+
+/* A CentOS 7 tree whose /etc/selinux/config is @content (NULL: none). */
+static char *centos_tree(const char *content)
+{
+	char *tree = tree_new();
+
+	tree_write(tree, "etc/os-release",
+		   "NAME=\"CentOS Linux\"\nID=\"centos\"\nVERSION_ID=\"7\"\n");
+	if (content)
+		tree_write(tree, CONFIG, content);
+	return tree;
+}
+
+/* Run @only on @tree and expect @status for @id. */
+static void expect_tree(const char *tree, const char *only, const char *id,
+			enum gp_status status)
+{
+	struct harness *h = harness_run(tree, only, NULL);
+
+	harness_expect(h, id, status);
+	harness_free(h);
+}
+
+static void expect_fixture(const char *fixture, const char *only,
+			   const char *id, enum gp_status status)
+{
+	struct harness *h = harness_fixture(fixture, only);
+
+	harness_expect(h, id, status);
+	harness_free(h);
+}
+
+/* Path of @path inside @tree (caller frees). */
+static char *in_tree(const char *tree, const char *path)
+{
+	char *full = strprintf("%s/%s", tree, path);
+
+	assert_non_null(full);
+	return full;
+}
+
+/* --- selinux.config: what the next boot does ------------------------ */
+
+/* CentOS 7 after "SELINUX=disabled": the usual cloud image setting. */
+static void config_disabled_passes(void **state)
+{
+	expect_fixture("selinux/disabled", "selinux.config", "selinux.config",
+		       GP_PASS);
+}
+
+static void config_permissive_passes(void **state)
+{
+	struct harness *h = harness_fixture("selinux/permissive",
+					    "selinux.config");
+
+	harness_expect(h, "selinux.config", GP_PASS);
+	harness_expect_evidence(h, "selinux.config", "SELINUX=permissive");
+	harness_free(h);
+}
+
+/* Debian without SELinux packages: there is no /etc/selinux at all. */
+static void config_absent_passes(void **state)
+{
+	expect_fixture("selinux/no-config", "selinux.config", "selinux.config",
+		       GP_PASS);
+}
+
+/* RHEL 8 as installed: enforcing with the targeted policy. */
+static void config_enforcing_fails(void **state)
+{
+	struct harness *h = harness_fixture("selinux/enforcing",
+					    "selinux.config");
+
+	harness_expect(h, "selinux.config", GP_FAIL);
+	harness_expect_evidence(h, "selinux.config", "SELINUX=enforcing");
+	harness_free(h);
+}
+
+/* libselinux compares the mode without case: "Enforcing" enforces. */
+static void config_enforcing_any_case_fails(void **state)
+{
+	char *tree = centos_tree("SELINUX=Enforcing\nSELINUXTYPE=targeted\n");
+
+	expect_tree(tree, "selinux.config", "selinux.config", GP_FAIL);
+	tree_free(tree);
+}
+
+/*
+ * libselinux takes the first SELINUX= line that names a mode; a second
+ * one appended by a careless script does not undo it.
+ */
+static void config_first_mode_counts(void **state)
+{
+	char *tree = centos_tree("SELINUX=enforcing\nSELINUXTYPE=targeted\n"
+				 "SELINUX=disabled\n");
+
+	expect_tree(tree, "selinux.config", "selinux.config", GP_FAIL);
+	tree_free(tree);
+}
+
+/* A site profile may tolerate enforcing (it relabels at first boot). */
+static void config_enforcing_profile_warn(void **state)
+{
+	static const char *const set[] = { "selinux.enforcing=warn", NULL };
+	char *dir = strprintf("%s/selinux/enforcing", FIXTURES_DIR);
+	struct harness *h = harness_run(dir, "selinux.config", set);
+
+	harness_expect(h, "selinux.config", GP_WARN);
+	harness_free(h);
+	free(dir);
+}
+
+/* A typo the init system does not understand: the kernel decides. */
+static void config_unknown_mode_warns(void **state)
+{
+	char *tree = centos_tree("SELINUX=enforce\nSELINUXTYPE=targeted\n");
+	struct harness *h = harness_run(tree, "selinux.config", NULL);
+
+	harness_expect(h, "selinux.config", GP_WARN);
+	harness_expect_evidence(h, "selinux.config", "SELINUX=enforce");
+	harness_free(h);
+	tree_free(tree);
+}
+
+/* Only the policy type is set; the mode line was deleted. */
+static void config_without_mode_warns(void **state)
+{
+	char *tree = centos_tree("# SELINUX=disabled\nSELINUXTYPE=targeted\n");
+
+	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
+	tree_free(tree);
+}
+
+static void config_directory_warns(void **state)
+{
+	char *tree = centos_tree(NULL);
+
+	tree_mkdir(tree, CONFIG);
+	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
+	tree_free(tree);
+}
+
+/*
+ * A FIFO has no writer: opening or reading it would hang the run.  The
+ * alarm turns a hang into a failed test instead of a stuck `make check`.
+ */
+static void config_fifo_warns_without_blocking(void **state)
+{
+	char *tree = centos_tree(NULL);
+	char *path = in_tree(tree, CONFIG);
+
+	tree_mkdir(tree, "etc/selinux");
+	assert_int_equal(mkfifo(path, 0644), 0);
+	alarm(20);
+	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
+	alarm(0);
+	free(path);
+	tree_free(tree);
+}
+
+/* 10 MiB of holes: no real config is that large; it is not read. */
+static void config_huge_sparse_file_refused(void **state)
+{
+	char *tree = centos_tree("");
+	char *path = in_tree(tree, CONFIG);
+
+	assert_int_equal(truncate(path, 10 << 20), 0);
+	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
+	free(path);
+	tree_free(tree);
+}
+
+/* A binary file where the config should be (a botched copy). */
+static void config_binary_garbage_warns(void **state)
+{
+	char *tree = centos_tree(NULL);
+	char *path = in_tree(tree, CONFIG);
+	unsigned char junk[4096];
+	uint32_t x = 2463534242u;
+	FILE *f;
+
+	/* xorshift: bytes of every value, NULs and newlines included. */
+	for (size_t i = 0; i < sizeof(junk); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		junk[i] = (unsigned char)x;
+	}
+	memcpy(junk, "\177ELF\2\1\1", 7);
+	tree_mkdir(tree, "etc/selinux");
+	f = fopen(path, "we");
+	assert_non_null(f);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	assert_int_equal(fclose(f), 0);
+	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
+	free(path);
+	tree_free(tree);
+}
+
+/* --- selinux.cmdline: enforcing=1 overrides the config -------------- */
+
+/* RHEL 8's stock /etc/default/grub: no enforcing= option. */
+static void cmdline_stock_rhel_passes(void **state)
+{
+	expect_fixture("selinux/enforcing", "selinux.cmdline",
+		       "selinux.cmdline", GP_PASS);
+}
+
+/* Debian's: GRUB_CMDLINE_LINUX is empty, _DEFAULT says "quiet". */
+static void cmdline_stock_debian_passes(void **state)
+{
+	expect_fixture("selinux/no-config", "selinux.cmdline",
+		       "selinux.cmdline", GP_PASS);
+}
+
+/* permissive in the config, forced back to enforcing by the kernel. */
+static void cmdline_enforcing_fails(void **state)
+{
+	struct harness *h = harness_fixture("selinux/cmdline-enforcing",
+					    "selinux");
+
+	harness_expect(h, "selinux.config", GP_PASS);
+	harness_expect(h, "selinux.cmdline", GP_FAIL);
+	harness_expect_evidence(h, "selinux.cmdline", "GRUB_CMDLINE_LINUX=");
+	harness_free(h);
+}
+
+static void cmdline_enforcing_in_default_fails(void **state)
+{
+	char *tree = centos_tree(NULL);
+
+	tree_write(tree, "etc/default/grub",
+		   "GRUB_CMDLINE_LINUX=\"rhgb\"\n"
+		   "GRUB_CMDLINE_LINUX_DEFAULT=\"enforcing=1 quiet\"\n");
+	expect_tree(tree, "selinux.cmdline", "selinux.cmdline", GP_FAIL);
+	tree_free(tree);
+}
+
+static void cmdline_enforcing_profile_warn(void **state)
+{
+	static const char *const set[] = { "selinux.enforcing=warn", NULL };
+	char *dir = strprintf("%s/selinux/cmdline-enforcing", FIXTURES_DIR);
+	struct harness *h = harness_run(dir, "selinux.cmdline", set);
+
+	harness_expect(h, "selinux.cmdline", GP_WARN);
+	harness_free(h);
+	free(dir);
+}
+
+/* Options that merely contain "enforcing=1" are other options. */
+static void cmdline_lookalikes_pass(void **state)
+{
+	static const char *const lines[] = {
+		"GRUB_CMDLINE_LINUX=\"quiet enforcing=10\"\n",
+		"GRUB_CMDLINE_LINUX=\"noenforcing=1 quiet\"\n",
+		"GRUB_CMDLINE_LINUX=\"enforcing=0\"\n",
+		"GRUB_CMDLINE_LINUX=\"\"\n",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		char *tree = centos_tree(NULL);
+
+		tree_write(tree, "etc/default/grub", lines[i]);
+		expect_tree(tree, "selinux.cmdline", "selinux.cmdline",
+			    GP_PASS);
+		tree_free(tree);
+	}
+}
+
+/* No grub defaults (another bootloader, or none): nothing to judge. */
+static void cmdline_without_grub_defaults_skips(void **state)
+{
+	expect_fixture("selinux/permissive", "selinux.cmdline",
+		       "selinux.cmdline", GP_SKIP);
+}
+
+/* --- selinux.live: the running kernel ------------------------------- */
+
+static void live_offline_skips(void **state)
+{
+	expect_fixture("selinux/enforcing", "selinux.live", "selinux.live",
+		       GP_SKIP);
+}
+
+/* This machine: enforcing or not, the check must be able to tell. */
+static void live_on_this_machine_judges(void **state)
+{
+	struct harness *h = harness_run("/", "selinux.live", NULL);
+	const struct gp_finding *f = harness_find(h, "selinux.live");
+
+	assert_non_null(f);
+	assert_true(f->status == GP_PASS || f->status == GP_WARN);
+	harness_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config_disabled_passes),
+		cmocka_unit_test(config_permissive_passes),
+		cmocka_unit_test(config_absent_passes),
+		cmocka_unit_test(config_enforcing_fails),
+		cmocka_unit_test(config_enforcing_any_case_fails),
+		cmocka_unit_test(config_first_mode_counts),
+		cmocka_unit_test(config_enforcing_profile_warn),
+		cmocka_unit_test(config_unknown_mode_warns),
+		cmocka_unit_test(config_without_mode_warns),
+		cmocka_unit_test(config_directory_warns),
+		cmocka_unit_test(config_fifo_warns_without_blocking),
+		cmocka_unit_test(config_huge_sparse_file_refused),
+		cmocka_unit_test(config_binary_garbage_warns),
+		cmocka_unit_test(cmdline_stock_rhel_passes),
+		cmocka_unit_test(cmdline_stock_debian_passes),
+		cmocka_unit_test(cmdline_enforcing_fails),
+		cmocka_unit_test(cmdline_enforcing_in_default_fails),
+		cmocka_unit_test(cmdline_enforcing_profile_warn),
+		cmocka_unit_test(cmdline_lookalikes_pass),
+		cmocka_unit_test(cmdline_without_grub_defaults_skips),
+		cmocka_unit_test(live_offline_skips),
+		cmocka_unit_test(live_on_this_machine_judges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
