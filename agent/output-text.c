@@ -11,7 +11,7 @@
 
 #include "output.h"
 
-#define ID_WIDTH 28
+#define ID_WIDTH 30
 
 struct style {
 	bool color;

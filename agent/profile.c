@@ -353,7 +353,10 @@ enum gp_support gp_profile_classify(const struct gp_profile *p,
 		return GP_SUPPORT_UNLISTED;
 	}
 	/* Any other Linux can still be imported, as the fallback platform. */
-	if (os->kind == GP_KIND_LINUX)
+	if (os->kind == GP_KIND_LINUX) {
 		*ret_platform = p->fallback_platform;
-	return GP_SUPPORT_NO;
+		return GP_SUPPORT_NO;
+	}
+	/* A profile with no platform of this kind cannot judge it. */
+	return GP_SUPPORT_UNKNOWN;
 }

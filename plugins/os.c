@@ -99,8 +99,14 @@ static int check_platform(struct gp_ctx *ctx)
 				  os->platform);
 		break;
 	case GP_SUPPORT_UNKNOWN:
-		gp_emit(ctx, "os.platform", GP_SKIP,
-			"no platform can be chosen for an unidentified system");
+		if (os->id)
+			gp_emit(ctx, "os.platform", GP_SKIP,
+				"profile %s lists no platform for %s systems",
+				p->name, gp_os_kind_name(os->kind));
+		else
+			gp_emit(ctx, "os.platform", GP_SKIP,
+				"no platform can be chosen for an unidentified "
+				"system");
 		break;
 	}
 	return 0;
