@@ -135,6 +135,57 @@ static int check_fstab(struct gp_ctx *ctx)
 	return 0;
 }
 
+/* Judge the grub configuration at @path, which exists. */
+static int judge_bootloader(struct gp_ctx *ctx, const char *path)
+{
+	_cleanup_free_ char *text = NULL;
+	struct gp_finding *f;
+	size_t len = 0;
+	int r;
+
+	/* Present: it has to be a configuration grub can use. */
+	r = gp_root_read_file(gp_ctx_root(ctx), path, 0, &text, &len);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 && len > 0) {
+		f = gp_emit(ctx, "system_files.bootloader", GP_PASS,
+			    "bootloader configuration found");
+		gp_evidence(f, "%s", path);
+		return 0;
+	}
+	if (r == 0)
+		f = gp_emit(ctx, "system_files.bootloader", GP_FAIL,
+			    "%s is empty", path);
+	else
+		f = emit_unusable(ctx, "system_files.bootloader", GP_FAIL,
+				  path, r);
+	gp_evidence(f, "%s", path);
+	gp_remedy(f, "regenerate it (grub2-mkconfig -o FILE or update-grub)");
+	return 0;
+}
+
+/* UEFI installs keep grub.cfg beside the loader: /boot/efi/EFI/VENDOR/. */
+static char *find_efi_config(const struct gp_root *root)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+
+	if (gp_root_opendir(root, "/boot/efi/EFI", &d) < 0)
+		return NULL;
+	while ((de = readdir(d))) {
+		char *path;
+
+		if (de->d_name[0] == '.' ||
+		    asprintf(&path, "/boot/efi/EFI/%s/grub.cfg", de->d_name) < 0)
+			continue;
+		if (gp_root_stat(root, path, false, &st) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
 static int check_bootloader(struct gp_ctx *ctx)
 {
 	static const char *const configs[] = {
@@ -144,6 +195,7 @@ static int check_bootloader(struct gp_ctx *ctx)
 		"/boot/grub/grub.conf",	/* grub legacy: RHEL 5 and 6 */
 	};
 	const struct gp_root *root = gp_ctx_root(ctx);
+	_cleanup_free_ char *efi = NULL;
 	struct gp_finding *f;
 	struct stat st;
 
@@ -153,36 +205,18 @@ static int check_bootloader(struct gp_ctx *ctx)
 			"the bootloader lives outside the root file system");
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(configs); i++) {
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		int r;
+	for (size_t i = 0; i < ARRAY_SIZE(configs); i++)
+		if (gp_root_stat(root, configs[i], false, &st) == 0)
+			return judge_bootloader(ctx, configs[i]);
+	efi = find_efi_config(root);
+	if (efi)
+		return judge_bootloader(ctx, efi);
 
-		if (gp_root_stat(root, configs[i], false, &st) < 0)
-			continue;
-		/* Present: it has to be a configuration grub can use. */
-		r = gp_root_read_file(root, configs[i], 0, &text, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0 && len == 0)
-			f = gp_emit(ctx, "system_files.bootloader", GP_FAIL,
-				    "%s is empty", configs[i]);
-		else if (r < 0)
-			f = emit_unusable(ctx, "system_files.bootloader",
-					  GP_FAIL, configs[i], r);
-		else
-			f = gp_emit(ctx, "system_files.bootloader", GP_PASS,
-				    "bootloader configuration found");
-		gp_evidence(f, "%s", configs[i]);
-		if (r < 0 || len == 0)
-			gp_remedy(f, "regenerate it (grub2-mkconfig -o FILE or "
-				     "update-grub)");
-		return 0;
-	}
 	f = gp_emit(ctx, "system_files.bootloader", GP_FAIL,
 		    "no grub configuration was found");
 	for (size_t i = 0; i < ARRAY_SIZE(configs); i++)
 		gp_evidence(f, "not a file: %s", configs[i]);
+	gp_evidence(f, "no /boot/efi/EFI/*/grub.cfg");
 	gp_remedy(f, "install grub and generate its configuration "
 		     "(grub2-mkconfig or update-grub); with /boot on its own "
 		     "partition, mount it before checking");

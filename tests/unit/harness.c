@@ -128,7 +128,7 @@ char *tree_new(void)
 	return dir;
 }
 
-static char *tree_path(const char *tree, const char *path)
+char *tree_file(const char *tree, const char *path)
 {
 	char *full = strprintf("%s/%s", tree, path[0] == '/' ? path + 1 : path);
 
@@ -148,7 +148,7 @@ static void mkdir_parents(char *full)
 
 void tree_write(const char *tree, const char *path, const char *content)
 {
-	char *full = tree_path(tree, path);
+	char *full = tree_file(tree, path);
 	FILE *f;
 
 	mkdir_parents(full);
@@ -162,7 +162,7 @@ void tree_write(const char *tree, const char *path, const char *content)
 
 void tree_mkdir(const char *tree, const char *path)
 {
-	char *full = tree_path(tree, path);
+	char *full = tree_file(tree, path);
 
 	mkdir_parents(full);
 	if (mkdir(full, 0755) < 0 && errno != EEXIST)
@@ -172,7 +172,7 @@ void tree_mkdir(const char *tree, const char *path)
 
 void tree_symlink(const char *tree, const char *path, const char *target)
 {
-	char *full = tree_path(tree, path);
+	char *full = tree_file(tree, path);
 
 	mkdir_parents(full);
 	if (symlink(target, full) < 0)
@@ -180,11 +180,47 @@ void tree_symlink(const char *tree, const char *path, const char *target)
 	free(full);
 }
 
+void tree_mkfifo(const char *tree, const char *path)
+{
+	char *full = tree_file(tree, path);
+
+	if (mkfifo(full, 0644) < 0)
+		fail_msg("mkfifo %s: %s", full, strerror(errno));
+	free(full);
+}
+
+void tree_remove(const char *tree, const char *path)
+{
+	char *full = tree_file(tree, path);
+
+	if (remove(full) < 0)
+		fail_msg("remove %s: %s", full, strerror(errno));
+	free(full);
+}
+
+static char *kept_trees[16];
+static size_t n_kept;
+
+char *tree_kept(char *tree)
+{
+	assert_true(n_kept < ARRAY_SIZE(kept_trees));
+	kept_trees[n_kept++] = tree;
+	return tree;
+}
+
+int tree_teardown(void **state)
+{
+	while (n_kept > 0)
+		tree_free(kept_trees[--n_kept]);
+	return 0;
+}
+
 char *tree_copy(const char *fixture)
 {
 	char *tree = tree_new();
-	char *cmd = strprintf("cp -a '%s/%s/.' '%s/'", FIXTURES_DIR, fixture,
-			      tree);
+	/* The source may be read-only (distcheck): the copy must not be. */
+	char *cmd = strprintf("cp -a '%s/%s/.' '%s/' && chmod -R u+w '%s'",
+			      FIXTURES_DIR, fixture, tree, tree);
 
 	assert_non_null(cmd);
 	if (system(cmd) != 0)

@@ -52,6 +52,18 @@ char *tree_new(void);
 void tree_write(const char *tree, const char *path, const char *content);
 void tree_mkdir(const char *tree, const char *path);
 void tree_symlink(const char *tree, const char *path, const char *target);
+/* The full path of @path in @tree (caller frees). */
+char *tree_file(const char *tree, const char *path);
+void tree_mkfifo(const char *tree, const char *path);
+void tree_remove(const char *tree, const char *path);
+/*
+ * Keep @tree for tree_teardown(), which removes every kept tree after the
+ * test even when an assertion ended it early (nothing is left behind, not
+ * even an immutable file).  Use as cmocka_unit_test_teardown(fn,
+ * tree_teardown).
+ */
+char *tree_kept(char *tree);
+int tree_teardown(void **state);
 /* Copy FIXTURES_DIR/@fixture into a new tree, to be broken by the test. */
 char *tree_copy(const char *fixture);
 void tree_free(char *tree);

@@ -19,10 +19,11 @@
 
 #define CONFIG "etc/selinux/config"
 
+
 /* A CentOS 7 tree whose /etc/selinux/config is @content (NULL: none). */
 static char *centos_tree(const char *content)
 {
-	char *tree = tree_new();
+	char *tree = tree_kept(tree_new());
 
 	tree_write(tree, "etc/os-release",
 		   "NAME=\"CentOS Linux\"\nID=\"centos\"\nVERSION_ID=\"7\"\n");
@@ -48,15 +49,6 @@ static void expect_fixture(const char *fixture, const char *only,
 
 	harness_expect(h, id, status);
 	harness_free(h);
-}
-
-/* Path of @path inside @tree (caller frees). */
-static char *in_tree(const char *tree, const char *path)
-{
-	char *full = strprintf("%s/%s", tree, path);
-
-	assert_non_null(full);
-	return full;
 }
 
 /* --- selinux.config: what the next boot does ------------------------ */
@@ -102,7 +94,6 @@ static void config_enforcing_any_case_fails(void **state)
 	char *tree = centos_tree("SELINUX=Enforcing\nSELINUXTYPE=targeted\n");
 
 	expect_tree(tree, "selinux.config", "selinux.config", GP_FAIL);
-	tree_free(tree);
 }
 
 /*
@@ -115,7 +106,6 @@ static void config_first_mode_counts(void **state)
 				 "SELINUX=disabled\n");
 
 	expect_tree(tree, "selinux.config", "selinux.config", GP_FAIL);
-	tree_free(tree);
 }
 
 /* A site profile may tolerate enforcing (it relabels at first boot). */
@@ -139,7 +129,6 @@ static void config_unknown_mode_warns(void **state)
 	harness_expect(h, "selinux.config", GP_WARN);
 	harness_expect_evidence(h, "selinux.config", "SELINUX=enforce");
 	harness_free(h);
-	tree_free(tree);
 }
 
 /* Only the policy type is set; the mode line was deleted. */
@@ -148,7 +137,6 @@ static void config_without_mode_warns(void **state)
 	char *tree = centos_tree("# SELINUX=disabled\nSELINUXTYPE=targeted\n");
 
 	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
-	tree_free(tree);
 }
 
 static void config_directory_warns(void **state)
@@ -157,7 +145,6 @@ static void config_directory_warns(void **state)
 
 	tree_mkdir(tree, CONFIG);
 	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
-	tree_free(tree);
 }
 
 /*
@@ -167,7 +154,7 @@ static void config_directory_warns(void **state)
 static void config_fifo_warns_without_blocking(void **state)
 {
 	char *tree = centos_tree(NULL);
-	char *path = in_tree(tree, CONFIG);
+	char *path = tree_file(tree, CONFIG);
 
 	tree_mkdir(tree, "etc/selinux");
 	assert_int_equal(mkfifo(path, 0644), 0);
@@ -175,26 +162,24 @@ static void config_fifo_warns_without_blocking(void **state)
 	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
 	alarm(0);
 	free(path);
-	tree_free(tree);
 }
 
 /* 10 MiB of holes: no real config is that large; it is not read. */
 static void config_huge_sparse_file_refused(void **state)
 {
 	char *tree = centos_tree("");
-	char *path = in_tree(tree, CONFIG);
+	char *path = tree_file(tree, CONFIG);
 
 	assert_int_equal(truncate(path, 10 << 20), 0);
 	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
 	free(path);
-	tree_free(tree);
 }
 
 /* A binary file where the config should be (a botched copy). */
 static void config_binary_garbage_warns(void **state)
 {
 	char *tree = centos_tree(NULL);
-	char *path = in_tree(tree, CONFIG);
+	char *path = tree_file(tree, CONFIG);
 	unsigned char junk[4096];
 	uint32_t x = 2463534242u;
 	FILE *f;
@@ -214,7 +199,6 @@ static void config_binary_garbage_warns(void **state)
 	assert_int_equal(fclose(f), 0);
 	expect_tree(tree, "selinux.config", "selinux.config", GP_WARN);
 	free(path);
-	tree_free(tree);
 }
 
 /* --- selinux.cmdline: enforcing=1 overrides the config -------------- */
@@ -253,7 +237,6 @@ static void cmdline_enforcing_in_default_fails(void **state)
 		   "GRUB_CMDLINE_LINUX=\"rhgb\"\n"
 		   "GRUB_CMDLINE_LINUX_DEFAULT=\"enforcing=1 quiet\"\n");
 	expect_tree(tree, "selinux.cmdline", "selinux.cmdline", GP_FAIL);
-	tree_free(tree);
 }
 
 static void cmdline_enforcing_profile_warn(void **state)
@@ -283,7 +266,6 @@ static void cmdline_lookalikes_pass(void **state)
 		tree_write(tree, "etc/default/grub", lines[i]);
 		expect_tree(tree, "selinux.cmdline", "selinux.cmdline",
 			    GP_PASS);
-		tree_free(tree);
 	}
 }
 
@@ -313,31 +295,33 @@ static void live_on_this_machine_judges(void **state)
 	harness_free(h);
 }
 
+#define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(config_disabled_passes),
-		cmocka_unit_test(config_permissive_passes),
-		cmocka_unit_test(config_absent_passes),
-		cmocka_unit_test(config_enforcing_fails),
-		cmocka_unit_test(config_enforcing_any_case_fails),
-		cmocka_unit_test(config_first_mode_counts),
-		cmocka_unit_test(config_enforcing_profile_warn),
-		cmocka_unit_test(config_unknown_mode_warns),
-		cmocka_unit_test(config_without_mode_warns),
-		cmocka_unit_test(config_directory_warns),
-		cmocka_unit_test(config_fifo_warns_without_blocking),
-		cmocka_unit_test(config_huge_sparse_file_refused),
-		cmocka_unit_test(config_binary_garbage_warns),
-		cmocka_unit_test(cmdline_stock_rhel_passes),
-		cmocka_unit_test(cmdline_stock_debian_passes),
-		cmocka_unit_test(cmdline_enforcing_fails),
-		cmocka_unit_test(cmdline_enforcing_in_default_fails),
-		cmocka_unit_test(cmdline_enforcing_profile_warn),
-		cmocka_unit_test(cmdline_lookalikes_pass),
-		cmocka_unit_test(cmdline_without_grub_defaults_skips),
-		cmocka_unit_test(live_offline_skips),
-		cmocka_unit_test(live_on_this_machine_judges),
+		TEST(config_disabled_passes),
+		TEST(config_permissive_passes),
+		TEST(config_absent_passes),
+		TEST(config_enforcing_fails),
+		TEST(config_enforcing_any_case_fails),
+		TEST(config_first_mode_counts),
+		TEST(config_enforcing_profile_warn),
+		TEST(config_unknown_mode_warns),
+		TEST(config_without_mode_warns),
+		TEST(config_directory_warns),
+		TEST(config_fifo_warns_without_blocking),
+		TEST(config_huge_sparse_file_refused),
+		TEST(config_binary_garbage_warns),
+		TEST(cmdline_stock_rhel_passes),
+		TEST(cmdline_stock_debian_passes),
+		TEST(cmdline_enforcing_fails),
+		TEST(cmdline_enforcing_in_default_fails),
+		TEST(cmdline_enforcing_profile_warn),
+		TEST(cmdline_lookalikes_pass),
+		TEST(cmdline_without_grub_defaults_skips),
+		TEST(live_offline_skips),
+		TEST(live_on_this_machine_judges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
