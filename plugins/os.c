@@ -32,8 +32,8 @@ static int check_identified(struct gp_ctx *ctx)
 	struct gp_finding *f;
 
 	if (os->kind != GP_KIND_UNKNOWN && os->id) {
-		f = gp_emit(ctx, "os.identified", GP_PASS, "%s %s (%s family)",
-			    os->pretty ? os->pretty : os->id,
+		f = gp_emit(ctx, "os.identified", GP_PASS, "%s (%s %s, %s family)",
+			    os->pretty ? os->pretty : os->id, os->id,
 			    or_unknown(os->version),
 			    gp_os_family_name(os->family));
 		add_identity_evidence(f, os);
