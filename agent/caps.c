@@ -48,6 +48,36 @@ int caps_drop_for_check(void)
 	return 0;
 }
 
+int caps_drop_for_fix(bool keep_all)
+{
+	static const int wanted[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
+		CAP_FSETID, CAP_SETFCAP, CAP_SYS_CHROOT, CAP_KILL, CAP_SETUID,
+		CAP_SETGID, CAP_AUDIT_WRITE,
+		/* Restoring security.* (SELinux labels) and trusted.* xattrs. */
+		CAP_SYS_ADMIN,
+	};
+	bool had[sizeof(wanted) / sizeof(wanted[0])];
+	bool can_bound;
+
+	if (keep_all)
+		return 0;
+	if (capng_get_caps_process() < 0)
+		return -EPERM;
+	/* Keep only what we have: a non-root run cannot gain anything. */
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		had[i] = capng_have_capability(CAPNG_PERMITTED, wanted[i]);
+	can_bound = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	capng_clear(SELECT_EVERY);
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (had[i])
+			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+						CAPNG_BOUNDING_SET, wanted[i]);
+	if (capng_apply(can_bound ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS) < 0)
+		return -EPERM;
+	return 0;
+}
+
 char *caps_describe(void)
 {
 	char *s;

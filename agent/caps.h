@@ -9,8 +9,20 @@
 #ifndef GUESTPREP_CAPS_H
 #define GUESTPREP_CAPS_H
 
+#include <stdbool.h>
+
 /* 0 or -errno (then the run must not go on). */
 int caps_drop_for_check(void);
+
+/*
+ * Fix mode keeps what journaled file edits and their undo need (override
+ * permissions, restore owners, modes, and security and trusted xattrs,
+ * which takes CAP_SYS_ADMIN where no security module decides), chroot, and
+ * what service commands need (kill, setuid/setgid for their helpers).
+ * With @keep_all (--remove-packages) nothing is dropped: package scripts
+ * may need any capability.
+ */
+int caps_drop_for_fix(bool keep_all);
 
 /* "cap_dac_read_search" or "none": the effective set, for the debug log. */
 char *caps_describe(void);

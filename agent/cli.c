@@ -10,6 +10,9 @@
 void cli_help(FILE *f)
 {
 	fputs("Usage: guestprep check [OPTIONS]   check this system for import\n"
+	      "       guestprep fix [OPTIONS]     mend what can be mended, journaled\n"
+	      "       guestprep undo [RUN-ID]     revert a fix run (default: the last)\n"
+	      "       guestprep history           fix runs recorded on this system\n"
 	      "       guestprep list              plugins and their checks\n"
 	      "       guestprep version | --help\n"
 	      "\n"
@@ -25,6 +28,13 @@ void cli_help(FILE *f)
 	      "  -s, --set KEY=VALUE  override a profile key (repeatable)\n"
 	      "      --color WHEN     auto, always or never (default auto)\n"
 	      "  -v, --verbose        details for every finding, debug log on stderr\n"
+	      "\n"
+	      "Options of fix (and the check options above):\n"
+	      "  -n, --dry-run        show the plan (diffs, commands) and change nothing\n"
+	      "  -y, --yes            do not ask before applying (never asked off a tty)\n"
+	      "      --remove-packages  remove forbidden packages (qemu-guest-agent)\n"
+	      "      --chroot         with --root, run guest commands chrooted into it\n"
+	      "                       (otherwise they are reported as manual steps)\n"
 	      "\n"
 	      "Exit status: 0 ready, 1 ready with warnings, 2 not ready,\n"
 	      "             64 usage or configuration error, 70 internal error.\n",
@@ -68,6 +78,9 @@ static int parse_command(const char *s, enum gp_command *ret)
 		{ "list", GP_CMD_LIST },
 		{ "version", GP_CMD_VERSION },
 		{ "help", GP_CMD_HELP },
+		{ "fix", GP_CMD_FIX },
+		{ "undo", GP_CMD_UNDO },
+		{ "history", GP_CMD_HISTORY },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
@@ -105,6 +118,8 @@ enum {
 	OPT_SKIP,
 	OPT_COLOR,
 	OPT_VERSION,
+	OPT_REMOVE_PACKAGES,
+	OPT_CHROOT,
 };
 
 static const struct option long_options[] = {
@@ -120,6 +135,10 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "remove-packages", no_argument, NULL, OPT_REMOVE_PACKAGES },
+	{ "chroot", no_argument, NULL, OPT_CHROOT },
 	{ 0 },
 };
 
@@ -167,6 +186,18 @@ static int apply_option(struct gp_options *o, int c, const char *arg,
 	case OPT_VERSION:
 		o->command = GP_CMD_VERSION;
 		return 0;
+	case 'n':
+		o->dry_run = true;
+		return 0;
+	case 'y':
+		o->yes = true;
+		return 0;
+	case OPT_REMOVE_PACKAGES:
+		o->remove_packages = true;
+		return 0;
+	case OPT_CHROOT:
+		o->chroot = true;
+		return 0;
 	default:
 		*ret_error = strdup("unknown option (see guestprep --help)");
 		return -EINVAL;
@@ -193,7 +224,7 @@ int cli_parse(int argc, char **argv, struct gp_options *ret, char **ret_error)
 	opterr = 0;
 	optind = 1;
 	while (r == 0 &&
-	       (c = getopt_long(argc, argv, ":r:p:c:f:o:s:vh", long_options,
+	       (c = getopt_long(argc, argv, ":r:p:c:f:o:s:vhny", long_options,
 				NULL)) != -1) {
 		if (c == ':') {
 			*ret_error = strprintf("option %s needs a value",
@@ -203,6 +234,9 @@ int cli_parse(int argc, char **argv, struct gp_options *ret, char **ret_error)
 			r = apply_option(&o, c, optarg, ret_error);
 		}
 	}
+	/* undo takes the run to revert; nothing else takes arguments. */
+	if (r == 0 && o.command == GP_CMD_UNDO && optind == argc - 1)
+		r = replace(&o.run_id, argv[optind++]);
 	if (r == 0 && optind < argc) {
 		*ret_error = strprintf("unexpected argument \"%s\"", argv[optind]);
 		r = -EINVAL;
@@ -225,6 +259,7 @@ void cli_done(struct gp_options *o)
 	free(o->profile);
 	free(o->config);
 	free(o->output);
+	free(o->run_id);
 	strv_free(o->only);
 	strv_free(o->skip);
 	strv_free(o->set);

@@ -25,6 +25,9 @@ enum gp_command {
 	GP_CMD_LIST,
 	GP_CMD_VERSION,
 	GP_CMD_HELP,
+	GP_CMD_FIX,
+	GP_CMD_UNDO,
+	GP_CMD_HISTORY,
 };
 
 enum gp_format {
@@ -44,6 +47,12 @@ struct gp_options {
 	char **set;		/* "key=value" profile overrides */
 	enum gp_color color;
 	bool verbose;
+	/* fix and undo */
+	bool dry_run;
+	bool yes;
+	bool remove_packages;
+	bool chroot;		/* run guest commands chrooted in --root */
+	char *run_id;		/* undo RUN-ID */
 	/* Which settings the command line gave (they beat the config). */
 	bool has_format, has_color, has_only, has_skip;
 };

@@ -52,16 +52,17 @@ static void write_finding(struct json *j, const struct gp_finding *f)
 	json_object_end(j);
 }
 
-static void write_summary(struct json *j, const struct gp_report *report)
+static void write_summary(struct json *j, const char *key,
+			  const struct gp_report *report, bool changed)
 {
 	unsigned n[GP_STATUS_MAX];
 
 	report_count(report, n);
-	json_object_begin(j, "summary");
+	json_object_begin(j, key);
 	json_string(j, "verdict", gp_verdict_name(report_verdict(report)));
 	for (int s = 0; s < GP_STATUS_MAX; s++)
 		json_uint(j, gp_status_name(s), n[s]);
-	json_bool(j, "changed", false);
+	json_bool(j, "changed", changed);
 	json_object_end(j);
 }
 
@@ -98,9 +99,14 @@ int output_json(FILE *f, const struct gp_result *res)
 	for (size_t i = 0; i < res->report->n_findings; i++)
 		write_finding(&j, res->report->findings[i]);
 	json_array_end(&j);
-	json_array_begin(&j, "changes");
-	json_array_end(&j);
-	write_summary(&j, res->report);
+	output_plan_json(&j, res);
+	write_summary(&j, "summary", res->report, res->changed);
+	if (res->before) {
+		/* What the checks said before the fix was applied. */
+		write_summary(&j, "before", res->before, false);
+		json_string(&j, "run_id", res->run_id);
+		json_bool(&j, "dry_run", res->dry_run);
+	}
 	write_import(&j, &res->import);
 	json_object_end(&j);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -EIO;

@@ -153,6 +153,8 @@ int output_text(FILE *f, const struct gp_result *res, bool color,
 		write_finding(f, &st, res->report->findings[i]);
 	if (res->report->n_findings == 0)
 		fputs("(no checks were selected)\n", f);
+	if (res->plan)
+		output_plan_text(f, res);
 	write_import(f, &res->import);
 	write_verdict(f, &st, res->report);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -EIO;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "guestprep/host.h"
 #include "guestprep/profile.h"
+#include "change.h"
 #include "report.h"
 
 #define GP_REPORT_SCHEMA "guestprep-report/1"
@@ -26,12 +27,18 @@ struct gp_import {
 };
 
 struct gp_result {
-	const char *mode;		/* "check" */
+	const char *mode;		/* "check" or "fix" */
 	const struct gp_profile *profile;
 	const char *root;
 	const struct gp_host *host;
-	const struct gp_report *report;
+	const struct gp_report *report;	/* after a fix: the re-check */
 	struct gp_import import;
+	/* fix mode */
+	const struct gp_plan *plan;
+	const struct gp_report *before;	/* the checks the plan was made from */
+	const char *run_id;		/* the journal's run, once applied */
+	bool dry_run;
+	bool changed;
 };
 
 void result_fill_import(struct gp_result *res, uint64_t system_disk_bytes);
@@ -46,6 +53,13 @@ enum gp_color {
 int output_json(FILE *f, const struct gp_result *res);
 int output_text(FILE *f, const struct gp_result *res, bool color,
 		bool verbose);
+
+/* The plan and what became of it (output-plan.c). */
+void output_plan_text(FILE *f, const struct gp_result *res);
+struct json;
+void output_plan_json(struct json *j, const struct gp_result *res);
+/* The unified diff of a file change, or NULL (caller frees). */
+char *change_diff(const struct gp_change *c);
 
 /*
  * Write @s for a terminal: control characters and bytes that are not

@@ -51,6 +51,7 @@ static const struct profile_key profile_keys[] = {
 	KEY("storage.uefi_boot", KT_STATUS, uefi_boot),
 	KEY("storage.multiple_partitions", KT_STATUS, multiple_partitions),
 	KEY("selinux.enforcing", KT_STATUS, selinux_enforcing),
+	KEY("selinux.fix_mode", KT_STRING, selinux_fix_mode),
 	KEY("disk_space.fail_free_mib", KT_U64, disk_fail_free_mib),
 	KEY("disk_space.warn_free_mib", KT_U64, disk_warn_free_mib),
 	KEY("disk_space.warn_free_pct", KT_UINT, disk_warn_free_pct),
@@ -65,6 +66,7 @@ static const struct profile_key profile_keys[] = {
 	KEY("firewall.active", KT_STATUS, firewall_active),
 	KEY("qemu_ga.installed", KT_STATUS, qemu_ga_installed),
 	KEY("cloud_init.missing", KT_STATUS, cloud_init_missing),
+	KEY("cloud_init.datasources", KT_STRV, cloud_init_datasources),
 };
 
 static const struct profile_key *find_key(const char *key)

@@ -12,11 +12,15 @@ extern const struct gp_plugin os_plugin;
 extern const struct gp_plugin selinux_plugin;
 extern const struct gp_plugin system_files_plugin;
 extern const struct gp_plugin disk_space_plugin;
+extern const struct gp_plugin qemu_ga_plugin;
+extern const struct gp_plugin cloud_init_plugin;
 
 const struct gp_plugin *const gp_plugins[] = {
 	&os_plugin,
 	&selinux_plugin,
 	&system_files_plugin,
 	&disk_space_plugin,
+	&qemu_ga_plugin,
+	&cloud_init_plugin,
 	NULL,
 };

@@ -668,3 +668,50 @@ int gp_root_statvfs(const struct gp_root *root, const char *path,
 		return fd;
 	return gp_sys_fstatvfs(fd, ret);
 }
+
+/*
+ * Split @path into its directory part (with its trailing slash, "" for
+ * the root) and its last component; trailing slashes are dropped.
+ */
+static int split_parent(const char *path, char **ret_dir, char **ret_name)
+{
+	_cleanup_free_ char *dir = NULL, *name = NULL;
+	size_t end = strlen(path), start, len;
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && path[start - 1] != '/'; start--)
+		;
+	len = end - start;
+	if (len == 0 || (len == 1 && path[start] == '.') ||
+	    (len == 2 && path[start] == '.' && path[start + 1] == '.'))
+		return -EINVAL;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	dir = strndup(path, start);
+	name = strndup(path + start, len);
+	if (!dir || !name)
+		return -ENOMEM;
+	*ret_dir = TAKE_PTR(dir);
+	*ret_name = TAKE_PTR(name);
+	return 0;
+}
+
+int gp_root_open_parent(const struct gp_root *root, const char *path,
+			int *ret_dirfd, char **ret_name)
+{
+	_cleanup_free_ char *dir = NULL, *name = NULL;
+	int r, fd;
+
+	if (!root->writable)
+		return -EROFS;
+	r = split_parent(path, &dir, &name);
+	if (r < 0)
+		return r;
+	fd = root_open_any(root, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	*ret_dirfd = fd;
+	*ret_name = TAKE_PTR(name);
+	return 0;
+}

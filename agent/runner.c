@@ -21,6 +21,11 @@ const struct gp_profile *gp_ctx_profile(const struct gp_ctx *ctx)
 	return ctx->profile;
 }
 
+bool gp_ctx_remove_packages(const struct gp_ctx *ctx)
+{
+	return ctx->remove_packages;
+}
+
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes)
 {
 	ctx->system_disk_bytes = bytes;
@@ -157,4 +162,51 @@ int runner_run(struct gp_ctx *ctx)
 	}
 	ctx->plugin = NULL;
 	return ctx->report->oom ? -ENOMEM : 0;
+}
+
+/* Whether @check reported something its fixer is meant to mend. */
+static bool needs_fix(const struct gp_report *report,
+		      const struct gp_check *check)
+{
+	for (size_t i = 0; i < report->n_findings; i++) {
+		const struct gp_finding *f = report->findings[i];
+
+		if (f->fixable && f->status > GP_SKIP &&
+		    id_beneath(f->id, check->id))
+			return true;
+	}
+	return false;
+}
+
+int runner_plan_fixes(struct gp_ctx *ctx)
+{
+	const struct gp_plugin *const *plugins =
+		ctx->plugins ? ctx->plugins : gp_plugins;
+
+	for (size_t i = 0; plugins[i]; i++) {
+		const struct gp_plugin *p = plugins[i];
+
+		if (!runner_plugin_applies(p, ctx->host))
+			continue;
+		ctx->plugin = p;
+		for (const struct gp_check *c = p->checks; c->id; c++) {
+			int r;
+
+			if (!c->fix || !runner_check_selected(ctx, c->id) ||
+			    !needs_fix(ctx->report, c))
+				continue;
+			ctx->check = c;
+			gp_debug("planning the fix of %s", c->id);
+			r = c->fix(ctx);
+			ctx->check = NULL;
+			if (r < 0) {
+				gp_log(GP_LOG_ERR, "%s: no fix could be planned: %s",
+				       c->id, strerror(-r));
+				ctx->plugin = NULL;
+				return r;
+			}
+		}
+	}
+	ctx->plugin = NULL;
+	return 0;
 }

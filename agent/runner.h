@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "guestprep/plugin.h"
+#include "change.h"
 #include "report.h"
 
 struct gp_ctx {
@@ -22,6 +23,8 @@ struct gp_ctx {
 	const struct gp_plugin *plugin;	/* the check running now */
 	const struct gp_check *check;
 	uint64_t system_disk_bytes;	/* 0: unknown */
+	struct gp_plan *plan;		/* fix mode: where fixers plan */
+	bool remove_packages;		/* fix --remove-packages */
 };
 
 /* The plugins compiled in, NULL-terminated (agent/registry.c). */
@@ -41,6 +44,12 @@ bool runner_plugin_applies(const struct gp_plugin *plugin,
 
 /* Run every selected check; 0, or -ENOMEM when findings were lost. */
 int runner_run(struct gp_ctx *ctx);
+
+/*
+ * Fix mode: call the fixer of every check that has a fixable finding
+ * worse than "pass" in ctx->report; the changes go to ctx->plan.
+ */
+int runner_plan_fixes(struct gp_ctx *ctx);
 
 struct gp_finding *runner_add_finding(struct gp_ctx *ctx, const char *id,
 				      enum gp_status status, char *message);

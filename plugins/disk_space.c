@@ -99,9 +99,11 @@ static int check_inodes(struct gp_ctx *ctx)
 }
 
 static const struct gp_check disk_space_checks[] = {
-	{ "disk_space.free", "free space on the root file system", check_free },
-	{ "disk_space.inodes", "free inodes on the root file system",
-	  check_inodes },
+	{ .id = "disk_space.free",
+	  .summary = "free space on the root file system", .run = check_free },
+	{ .id = "disk_space.inodes",
+	  .summary = "free inodes on the root file system",
+	  .run = check_inodes },
 	{ 0 },
 };
 

@@ -137,12 +137,15 @@ static int check_architecture(struct gp_ctx *ctx)
 }
 
 static const struct gp_check os_checks[] = {
-	{ "os.identified", "the distribution and release can be told",
-	  check_identified },
-	{ "os.platform", "the release maps to a supported import platform",
-	  check_platform },
-	{ "os.architecture", "the architecture is one the import accepts",
-	  check_architecture },
+	{ .id = "os.identified",
+	  .summary = "the distribution and release can be told",
+	  .run = check_identified },
+	{ .id = "os.platform",
+	  .summary = "the release maps to a supported import platform",
+	  .run = check_platform },
+	{ .id = "os.architecture",
+	  .summary = "the architecture is one the import accepts",
+	  .run = check_architecture },
 	{ 0 },
 };
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -73,11 +74,13 @@ static void judge_mode(struct gp_ctx *ctx, const struct gp_kv *kv,
 			    "SELinux would enforce its policy at boot");
 		gp_remedy(f, "set SELINUX=permissive (or disabled) in %s",
 			  CONFIG);
+		gp_set_fixable(f, true);
 	} else {
 		f = gp_emit(ctx, "selinux.config", GP_WARN,
 			    "SELINUX=%s is not a mode SELinux knows", kv->value);
 		gp_remedy(f, "set SELINUX=permissive or SELINUX=disabled in %s",
 			  CONFIG);
+		gp_set_fixable(f, true);
 	}
 	gp_evidence(f, "%s:%u: SELINUX=%s", CONFIG, kv->line, kv->value);
 	if (bad_lines)
@@ -113,6 +116,7 @@ static int check_config(struct gp_ctx *ctx)
 	f = gp_emit(ctx, "selinux.config", GP_WARN,
 		    "%s does not say whether SELinux enforces", CONFIG);
 	gp_remedy(f, "add SELINUX=permissive (or disabled) to %s", CONFIG);
+	gp_set_fixable(f, true);
 	return 0;
 }
 
@@ -201,13 +205,84 @@ static int check_live(struct gp_ctx *ctx)
 	return 0;
 }
 
+/* Whether @line assigns SELINUX (not SELINUXTYPE), as sh would read it. */
+static bool assigns_mode(const char *line, size_t len)
+{
+	size_t skip = strspn(line, " \t");
+
+	if (len >= skip + 7 && strncmp(line + skip, "export", 6) == 0 &&
+	    (line[skip + 6] == ' ' || line[skip + 6] == '\t'))
+		skip += 6 + strspn(line + skip + 6, " \t");
+	return len >= skip + 8 && strncmp(line + skip, "SELINUX=", 8) == 0;
+}
+
+/*
+ * The configuration with every SELINUX= line set to @mode and everything
+ * else kept byte for byte; the line is added when there is none.
+ */
+static char *set_mode(const char *text, size_t len, const char *mode,
+		      size_t *ret_len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	bool seen = false;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	for (const char *p = text; p < text + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(text + len - p);
+
+		if (assigns_mode(p, n)) {
+			fprintf(f, "SELINUX=%s%s", mode, nl ? "\n" : "");
+			seen = true;
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+	if (!seen)
+		fprintf(f, "%sSELINUX=%s\n",
+			len && text[len - 1] != '\n' ? "\n" : "", mode);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*ret_len = size;
+	return buf;
+}
+
+static int fix_config(struct gp_ctx *ctx)
+{
+	const char *mode = gp_ctx_profile(ctx)->selinux_fix_mode;
+	_cleanup_free_ char *text = NULL, *fixed = NULL, *why = NULL;
+	size_t len, fixed_len;
+	int r;
+
+	if (!mode || (strcmp(mode, "disabled") != 0 &&
+		      strcmp(mode, "permissive") != 0))
+		return -EINVAL;	/* the profile asks for something unsafe */
+	r = gp_root_read_file(gp_ctx_root(ctx), CONFIG, 0, &text, &len);
+	if (r < 0)
+		return r;
+	fixed = set_mode(text, len, mode, &fixed_len);
+	if (!fixed || asprintf(&why, "set SELINUX=%s", mode) < 0)
+		return -ENOMEM;
+	return gp_plan_write(ctx, CONFIG, fixed, fixed_len, 0644, why);
+}
+
 static const struct gp_check selinux_checks[] = {
-	{ "selinux.config", "/etc/selinux/config does not enforce",
-	  check_config },
-	{ "selinux.cmdline", "no enforcing=1 on the kernel command line",
-	  check_cmdline },
-	{ "selinux.live", "the running kernel's SELinux mode (live only)",
-	  check_live },
+	{ .id = "selinux.config",
+	  .summary = "/etc/selinux/config does not enforce",
+	  .run = check_config,
+	  .fix = fix_config },
+	{ .id = "selinux.cmdline",
+	  .summary = "no enforcing=1 on the kernel command line",
+	  .run = check_cmdline },
+	{ .id = "selinux.live",
+	  .summary = "the running kernel's SELinux mode (live only)",
+	  .run = check_live },
 	{ 0 },
 };
 

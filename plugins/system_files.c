@@ -363,14 +363,19 @@ static int check_shadow(struct gp_ctx *ctx)
 }
 
 static const struct gp_check system_files_checks[] = {
-	{ "system_files.issue", "/etc/issue is present", check_issue },
-	{ "system_files.fstab", "/etc/fstab is present and parses",
-	  check_fstab },
-	{ "system_files.bootloader", "a grub configuration is present",
-	  check_bootloader },
-	{ "system_files.dirs", "/bin, /sbin, /lib* are present", check_dirs },
-	{ "system_files.shadow", "/etc/shadow is present and writable",
-	  check_shadow },
+	{ .id = "system_files.issue",
+	  .summary = "/etc/issue is present", .run = check_issue },
+	{ .id = "system_files.fstab",
+	  .summary = "/etc/fstab is present and parses",
+	  .run = check_fstab },
+	{ .id = "system_files.bootloader",
+	  .summary = "a grub configuration is present",
+	  .run = check_bootloader },
+	{ .id = "system_files.dirs",
+	  .summary = "/bin, /sbin, /lib* are present", .run = check_dirs },
+	{ .id = "system_files.shadow",
+	  .summary = "/etc/shadow is present and writable",
+	  .run = check_shadow },
 	{ 0 },
 };
 

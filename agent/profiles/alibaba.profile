@@ -49,8 +49,10 @@ storage.uefi_boot = fail
 # "Only a single root partition is supported."
 storage.multiple_partitions = fail
 
-# "Do not modify /etc/selinux/config to enable SELinux."
+# "Do not modify /etc/selinux/config to enable SELinux."  The fixer
+# sets the mode below (disabled, or permissive to keep the labels).
 selinux.enforcing = fail
+selinux.fix_mode = disabled
 
 # "Make sure the system disk is not full."
 disk_space.fail_free_mib = 256
@@ -74,3 +76,6 @@ firewall.active = warn
 # "qemu-ga cannot be installed"; cloud-init is recommended.
 qemu_ga.installed = fail
 cloud_init.missing = warn
+# cloud-init finds the instance's metadata through its datasource for
+# Alibaba Cloud, named "AliYun"; it must be in datasource_list.
+cloud_init.datasources = AliYun

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include "guestprep/finding.h"
+#include "guestprep/fix.h"
 #include "guestprep/host.h"
 #include "guestprep/log.h"
 #include "guestprep/profile.h"
@@ -25,6 +26,12 @@ struct gp_check {
 	const char *id;		/* "selinux.config": plugin name, '.', name */
 	const char *summary;	/* one line for `guestprep list` */
 	int (*run)(struct gp_ctx *ctx);
+	/*
+	 * Optional: plan the changes that mend this check's fixable
+	 * findings (see fix.h).  0, or a negative errno when no plan
+	 * could be made.
+	 */
+	int (*fix)(struct gp_ctx *ctx);
 };
 
 /* Which systems a plugin applies to (enum gp_os_kind as bits). */
@@ -43,6 +50,9 @@ struct gp_plugin {
 const struct gp_root *gp_ctx_root(const struct gp_ctx *ctx);
 const struct gp_host *gp_ctx_host(const struct gp_ctx *ctx);
 const struct gp_profile *gp_ctx_profile(const struct gp_ctx *ctx);
+
+/* Fix mode: whether packages may be removed (--remove-packages). */
+bool gp_ctx_remove_packages(const struct gp_ctx *ctx);
 
 /* Facts a plugin learns that the import parameters need. */
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes);

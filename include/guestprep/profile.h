@@ -60,6 +60,7 @@ struct gp_profile {
 
 	/* selinux */
 	enum gp_status selinux_enforcing;
+	char *selinux_fix_mode;		/* what the fixer sets: "disabled" */
 
 	/* disk_space: the root file system */
 	uint64_t disk_fail_free_mib;
@@ -82,6 +83,7 @@ struct gp_profile {
 	/* software */
 	enum gp_status qemu_ga_installed;
 	enum gp_status cloud_init_missing;
+	char **cloud_init_datasources;	/* one must be usable: "AliYun" */
 };
 
 /*

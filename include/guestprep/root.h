@@ -84,4 +84,18 @@ int gp_root_resolve(const struct gp_root *root, const char *path,
 int gp_root_statvfs(const struct gp_root *root, const char *path,
 		    struct statvfs *ret);
 
+/*
+ * For writing (fix mode): open the directory that holds @path, resolved
+ * inside the root like any other path (symlinks in the directory part
+ * are followed, and stay in the root), and return its last component,
+ * which is neither resolved nor checked.  The caller then works with
+ * *at(@ret_dirfd, @ret_name, ...) calls that do not follow a symlink in
+ * @ret_name (AT_SYMLINK_NOFOLLOW, O_NOFOLLOW, renameat, unlinkat).
+ * The directory is opened O_RDONLY, so it can be fsync()ed.  -EROFS
+ * unless gp_root_allow_writes() was called; -EINVAL when @path has no
+ * last component to replace ("/", "..", ".").
+ */
+int gp_root_open_parent(const struct gp_root *root, const char *path,
+			int *ret_dirfd, char **ret_name);
+
 #endif

@@ -3,8 +3,9 @@
 # build-deps.sh PREFIX
 #
 # Build the static third-party libraries that guestprep's fully static
-# release binary links against (libblkid + libmount from util-linux, and
-# libcap-ng), from Debian's *source packages*, with musl-gcc.
+# release binary links against (libblkid + libmount from util-linux,
+# libcap-ng, and libyaml for cloud-init's configuration), from Debian's
+# *source packages*, with musl-gcc.
 #
 # Why musl: a static glibc binary needs kernel >= 3.2 (its ABI note) and
 # still tries to dlopen NSS modules at run time.  The release binary must
@@ -18,17 +19,17 @@
 # archive's signed InRelease files, without a separate download site.
 #
 # Result, under PREFIX:
-#   include/            blkid/blkid.h, libmount/libmount.h, cap-ng.h
+#   include/            blkid/blkid.h, libmount/libmount.h, cap-ng.h, yaml.h
 #   include-kernel/     symlinks to the host's Linux UAPI headers (see below)
-#   lib/*.a             libblkid.a, libmount.a, libcap-ng.a
-#   lib/pkgconfig/*.pc  blkid.pc, mount.pc, libcap-ng.pc
+#   lib/*.a             libblkid.a, libmount.a, libcap-ng.a, libyaml.a
+#   lib/pkgconfig/*.pc  blkid.pc, mount.pc, libcap-ng.pc, yaml-0.1.pc
 #   .stamp              checksum of this script; a re-run with a matching
 #                       stamp exits at once (delete PREFIX to pick up a
 #                       newer Debian revision of the same sources)
 #
 # Callers link with:
 #   PKG_CONFIG_LIBDIR=PREFIX/lib/pkgconfig \
-#       pkg-config --static --cflags --libs blkid mount libcap-ng
+#       pkg-config --static --cflags --libs blkid mount libcap-ng yaml-0.1
 #
 # Environment (all optional):
 #   DEPS_SRC_CACHE    where downloaded source packages and the private apt
@@ -46,7 +47,7 @@ set -euo pipefail
 readonly FALLBACK_MIRROR=http://deb.debian.org/debian
 readonly FALLBACK_SUITE=bookworm
 # Debian source package names.
-readonly SOURCE_PACKAGES=(util-linux libcap-ng)
+readonly SOURCE_PACKAGES=(util-linux libcap-ng libyaml)
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'build-deps.sh: warning: %s\n' "$*" >&2; }
@@ -68,7 +69,7 @@ STAMP=$PREFIX/.stamp
 print_usage_hint() {
         log "static musl dependencies are in $PREFIX; link with:"
         log "  PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig \\"
-        log "      pkg-config --static --cflags --libs blkid mount libcap-ng"
+        log "      pkg-config --static --cflags --libs blkid mount libcap-ng yaml-0.1"
         printf 'PKG_CONFIG_LIBDIR=%s\n' "$PREFIX/lib/pkgconfig"
 }
 
@@ -357,6 +358,7 @@ export PKG_CONFIG_PATH=
 # --- util-linux: libblkid + libmount --------------------------------------
 UL_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^util-linux_')
 CN_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^libcap-ng_')
+YAML_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^libyaml_')
 
 log "building ${UL_DSC%.dsc} (libblkid, libmount)"
 unpack "$UL_DSC" "$WORK/util-linux"
@@ -429,6 +431,51 @@ unpack "$CN_DSC" "$WORK/libcap-ng"
                 install-pkgconfigDATA
 )
 
+# --- libyaml (the cloud_init plugin parses cloud-init's YAML) -----------
+# Debian's libyaml source has no generated configure (Debian runs
+# dh_autoreconf), and the library is eight C files with no optional
+# dependency: compile them directly instead of requiring autoconf,
+# automake and libtool.  The version comes from configure.ac, as the
+# autotools build would take it.
+log "building ${YAML_DSC%.dsc}"
+unpack "$YAML_DSC" "$WORK/libyaml"
+(
+        cd "$WORK/libyaml"
+        yaml_version() {
+                sed -n "s/^m4_define(\[YAML_$1\], *\([0-9][0-9]*\)).*/\1/p" \
+                        configure.ac
+        }
+        major=$(yaml_version MAJOR)
+        minor=$(yaml_version MINOR)
+        patch=$(yaml_version PATCH)
+        [[ -n $major && -n $minor && -n $patch ]] ||
+                die "libyaml: no version in configure.ac"
+        version=$major.$minor.$patch
+        read -ra cppflags <<<"$CPPFLAGS"
+        read -ra cflags <<<"$CFLAGS"
+        objs=()
+        for c in src/*.c; do
+                run_logged "$WORK/libyaml-${c##*/}.log" "$CC" \
+                        "${cppflags[@]}" "${cflags[@]}" -Iinclude \
+                        -DYAML_VERSION_MAJOR="$major" \
+                        -DYAML_VERSION_MINOR="$minor" \
+                        -DYAML_VERSION_PATCH="$patch" \
+                        -DYAML_VERSION_STRING="\"$version\"" \
+                        -c "$c" -o "${c%.c}.o"
+                objs+=("${c%.c}.o")
+        done
+        run_logged "$WORK/libyaml-ar.log" ar rcs libyaml.a "${objs[@]}"
+        install -D -m 644 libyaml.a "$PREFIX/lib/libyaml.a"
+        install -D -m 644 include/yaml.h "$PREFIX/include/yaml.h"
+        mkdir -p "$PREFIX/lib/pkgconfig"
+        # shellcheck disable=SC2016
+        sed -e "s|@prefix@|$PREFIX|" -e 's|@exec_prefix@|${prefix}|' \
+                -e 's|@includedir@|${prefix}/include|' \
+                -e 's|@libdir@|${exec_prefix}/lib|' \
+                -e "s|@PACKAGE_VERSION@|$version|" \
+                yaml-0.1.pc.in >"$PREFIX/lib/pkgconfig/yaml-0.1.pc"
+)
+
 # --- Tidy PREFIX --------------------------------------------------------
 # libtool archives only matter for libtool-driven shared linking, and
 # their absolute dependency paths confuse other builds.
@@ -446,7 +493,8 @@ sed -i 's|^Cflags:.*|& -isystem ${prefix}/include-kernel|' \
 for f in lib/libblkid.a lib/libmount.a lib/libcap-ng.a \
         lib/pkgconfig/blkid.pc lib/pkgconfig/mount.pc \
         lib/pkgconfig/libcap-ng.pc include/blkid/blkid.h \
-        include/libmount/libmount.h include/cap-ng.h; do
+        include/libmount/libmount.h include/cap-ng.h \
+        lib/libyaml.a lib/pkgconfig/yaml-0.1.pc include/yaml.h; do
         [[ -e $PREFIX/$f ]] || die "expected $PREFIX/$f was not installed"
 done
 

@@ -8,7 +8,8 @@
 # A tree that passes every check but disk space (whose numbers are the
 # build machine's): skip that, for stable verdicts.
 READY="$FIXTURES/distros/centos7"
-STABLE="--skip disk_space"
+# cloud-init is absent from these trees (a warning): leave it out too.
+STABLE="--skip disk_space,cloud_init"
 
 gp version
 expect_rc 0 "version"
@@ -72,8 +73,7 @@ jq -e '
 	(.findings | all(has("id") and has("plugin") and has("status") and
 		has("message") and has("evidence") and has("remediation") and
 		has("fixable"))) and
-	(.findings | all(.id | startswith("os.") or startswith("selinux.") or
-		startswith("system_files.") or startswith("disk_space."))) and
+	(.findings | all(.plugin as $p | .id | startswith($p + "."))) and
 	(.changes | type) == "array" and
 	(.summary | has("verdict") and has("pass") and has("warn") and
 		has("fail") and has("skip") and has("error") and has("changed")) and
@@ -108,7 +108,7 @@ jq -e .summary "$WORK/report.json" >/dev/null || fail "--output JSON"
 ls "$WORK" | grep -q 'report.json.' && fail "--output left a temporary file"
 
 # The configuration file sets defaults; the command line wins.
-printf 'format = json\nskip = disk_space\n' >"$WORK/good.conf"
+printf 'format = json\nskip = disk_space, cloud_init\n' >"$WORK/good.conf"
 gp check --config "$WORK/good.conf" --root "$READY"
 expect_rc 0 "configuration file"
 jq -e '.findings | all(.plugin != "disk_space")' "$WORK/out" >/dev/null ||

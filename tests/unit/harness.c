@@ -43,6 +43,26 @@ struct harness *harness_run(const char *dir, const char *only,
 	return h;
 }
 
+struct harness *harness_plan(const char *dir, const char *only,
+			     const char *const *set)
+{
+	struct harness *h = harness_run(dir, only, set);
+
+	h->ctx.plan = &h->plan;
+	assert_int_equal(runner_plan_fixes(&h->ctx), 0);
+	return h;
+}
+
+const struct gp_change *harness_planned(const struct harness *h,
+					const char *path)
+{
+	for (size_t i = 0; i < h->plan.n_changes; i++)
+		if (h->plan.changes[i].path &&
+		    strcmp(h->plan.changes[i].path, path) == 0)
+			return &h->plan.changes[i];
+	return NULL;
+}
+
 struct harness *harness_fixture(const char *fixture, const char *only)
 {
 	char *dir = strprintf("%s/%s", FIXTURES_DIR, fixture);
@@ -59,6 +79,7 @@ void harness_free(struct harness *h)
 	if (!h)
 		return;
 	report_done(&h->report);
+	plan_done(&h->plan);
 	gp_host_done(&h->host);
 	gp_profile_free(h->profile);
 	gp_root_free(h->root);

@@ -22,6 +22,7 @@ struct harness {
 	struct gp_profile *profile;
 	struct gp_report report;
 	struct gp_ctx ctx;
+	struct gp_plan plan;
 	char **only;
 };
 
@@ -32,6 +33,15 @@ struct harness {
  */
 struct harness *harness_run(const char *dir, const char *only,
 			    const char *const *set);
+/*
+ * Run the checks as harness_run() does, then let the fixers plan their
+ * changes into h->plan (nothing is applied).
+ */
+struct harness *harness_plan(const char *dir, const char *only,
+			     const char *const *set);
+/* The planned change of @path, or NULL. */
+const struct gp_change *harness_planned(const struct harness *h,
+					const char *path);
 /* The same, for FIXTURES_DIR/@fixture. */
 struct harness *harness_fixture(const char *fixture, const char *only);
 void harness_free(struct harness *h);

@@ -217,6 +217,114 @@ static void reads_links_and_dirs(struct gp_root *root)
 	assert_int_equal(gp_root_opendir(root, "/etc/os-release", &d), -ENOTDIR);
 }
 
+/* The same, on a root open for writing. */
+static void both_writable(void (*fn)(struct gp_root *root))
+{
+	for (int fallback = 0; fallback <= 1; fallback++) {
+		struct gp_root *root = NULL;
+
+		assert_int_equal(gp_root_new(tree, &root), 0);
+		gp_root_allow_writes(root);
+		if (fallback)
+			root_force_fallback(root);
+		fn(root);
+		gp_root_free(root);
+	}
+}
+
+/* @path's parent must be the tree's @dir, and its last component @name. */
+static void expect_parent(struct gp_root *root, const char *path,
+			  const char *dir, const char *name)
+{
+	char *full = tree_file(tree, dir), *got = NULL;
+	struct stat want, st;
+	int fd = -1, r;
+
+	r = gp_root_open_parent(root, path, &fd, &got);
+	if (r < 0)
+		fail_msg("%s: %s", path, strerror(-r));
+	assert_string_equal(got, name);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(stat(full, &want), 0);
+	if (st.st_dev != want.st_dev || st.st_ino != want.st_ino)
+		fail_msg("%s: parent is not %s", path, full);
+	/* Opened for real (not O_PATH), so that it can be fsynced. */
+	assert_int_equal(fsync(fd), 0);
+	close(fd);
+	free(got);
+	free(full);
+}
+
+static void expect_parent_error(struct gp_root *root, const char *path,
+				int err)
+{
+	char *name = NULL;
+	int fd = -1, r = gp_root_open_parent(root, path, &fd, &name);
+
+	if (r != err)
+		fail_msg("%s: expected %s, got %s", path, strerror(-err),
+			 r < 0 ? strerror(-r) : "success");
+	assert_int_equal(fd, -1);
+	assert_null(name);
+}
+
+static void parent_inside(struct gp_root *root)
+{
+	expect_parent(root, "/etc/os-release", "etc", "os-release");
+	expect_parent(root, "etc/new", "etc", "new");
+	expect_parent(root, "/new", ".", "new");
+	expect_parent(root, "/etc/dir/", "etc", "dir");
+	/* Links in the directory part are followed, in the root... */
+	expect_parent(root, "/bin/sh", "usr/bin", "sh");
+	expect_parent(root, "/etc/escape_dir/etc/new", "etc", "new");
+	expect_parent(root, "/etc/host_dir/passwd", "etc", "passwd");
+	expect_parent(root, "/../../../etc/x", "etc", "x");
+	/* ...the last component is not. */
+	expect_parent(root, "/etc/abs", "etc", "abs");
+	expect_parent(root, "/etc/escape_abs", "etc", "escape_abs");
+}
+
+static void parent_errors(struct gp_root *root)
+{
+	expect_parent_error(root, "/", -EINVAL);
+	expect_parent_error(root, "", -EINVAL);
+	expect_parent_error(root, "/etc/..", -EINVAL);
+	expect_parent_error(root, "/etc/.", -EINVAL);
+	expect_parent_error(root, "/nowhere/x", -ENOENT);
+	expect_parent_error(root, "/dangling/x", -ENOENT);
+	expect_parent_error(root, "/etc/os-release/x", -ENOTDIR);
+	expect_parent_error(root, "/loop/x", -ELOOP);
+}
+
+/* A file made through an escaping link lands inside the tree. */
+static void parent_write_inside(struct gp_root *root)
+{
+	char *inside = tree_file(tree, "made-by-test"), *name = NULL;
+	int dirfd = -1, fd;
+
+	assert_int_equal(gp_root_open_parent(root, "/etc/escape_dir/made-by-test",
+					     &dirfd, &name), 0);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(access(inside, F_OK), 0);
+	assert_int_equal(unlinkat(dirfd, name, 0), 0);
+	close(dirfd);
+	free(name);
+	free(inside);
+}
+
+static void parent_needs_writes(struct gp_root *root)
+{
+	expect_parent_error(root, "/etc/os-release", -EROFS);
+}
+
+static void test_parent_inside(void **state) { both_writable(parent_inside); }
+static void test_parent_errors(void **state) { both_writable(parent_errors); }
+static void test_parent_write_inside(void **state) { both_writable(parent_write_inside); }
+static void test_parent_needs_writes(void **state) { both(parent_needs_writes); }
+
 static void test_reads_plain(void **state) { both(reads_plain); }
 static void test_dotdot_clamped(void **state) { both(dotdot_clamped); }
 static void test_absolute_link_inside(void **state) { both(absolute_link_inside); }
@@ -274,6 +382,10 @@ int main(void)
 		cmocka_unit_test(test_reads_links_and_dirs),
 		cmocka_unit_test(test_device_node_not_opened),
 		cmocka_unit_test(test_live_root),
+		cmocka_unit_test(test_parent_inside),
+		cmocka_unit_test(test_parent_errors),
+		cmocka_unit_test(test_parent_write_inside),
+		cmocka_unit_test(test_parent_needs_writes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

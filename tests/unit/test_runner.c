@@ -41,14 +41,15 @@ static int foreign(struct gp_ctx *ctx)
 }
 
 static const struct gp_check alpha_checks[] = {
-	{ "alpha.one", "first", emit_pass },
-	{ "alpha.two", "second", emit_fail },
+	{ .id = "alpha.one", .summary = "first", .run = emit_pass },
+	{ .id = "alpha.two", .summary = "second", .run = emit_fail },
 	{ 0 },
 };
 
 static const struct gp_check beta_checks[] = {
-	{ "beta.broken", "cannot run", cannot_run },
-	{ "beta.foreign", "emits a foreign id", foreign },
+	{ .id = "beta.broken", .summary = "cannot run", .run = cannot_run },
+	{ .id = "beta.foreign",
+	  .summary = "emits a foreign id", .run = foreign },
 	{ 0 },
 };
 

@@ -297,6 +297,76 @@ static void live_on_this_machine_judges(void **state)
 
 #define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
 
+/* --- the fixer: what it plans ------------------------------------------ */
+
+/* The planned new content of the configuration, or NULL for no plan. */
+static void expect_fix(const char *before, const char *after,
+		       const char *const *set)
+{
+	char *tree = centos_tree(before);
+	struct harness *h = harness_plan(tree, "selinux.config", set);
+	const struct gp_change *c = harness_planned(h, "/" CONFIG);
+
+	if (!after) {
+		assert_int_equal(h->plan.n_changes, 0);
+	} else {
+		assert_non_null(c);
+		assert_int_equal(c->kind, GP_CHANGE_WRITE);
+		assert_string_equal(c->data, after);
+		assert_string_equal(c->old_data, before);
+		assert_int_equal(h->plan.n_changes, 1);
+	}
+	harness_free(h);
+}
+
+static void fix_sets_disabled_keeping_the_rest(void **state)
+{
+	expect_fix("# This file controls the state of SELinux on the system.\n"
+		   "SELINUX=enforcing\n"
+		   "# SELINUXTYPE= can take one of these values:\n"
+		   "SELINUXTYPE=targeted\n",
+		   "# This file controls the state of SELinux on the system.\n"
+		   "SELINUX=disabled\n"
+		   "# SELINUXTYPE= can take one of these values:\n"
+		   "SELINUXTYPE=targeted\n", NULL);
+}
+
+static void fix_follows_the_profile(void **state)
+{
+	const char *set[] = { "selinux.fix_mode=permissive", NULL };
+
+	expect_fix("SELINUX=enforcing\nSELINUXTYPE=targeted",
+		   "SELINUX=permissive\nSELINUXTYPE=targeted", set);
+}
+
+static void fix_every_assignment_and_odd_ones(void **state)
+{
+	expect_fix("SELINUX=bogus\n  export SELINUX=enforcing\nSELINUXTYPE=mls\n",
+		   "SELINUX=disabled\nSELINUX=disabled\nSELINUXTYPE=mls\n",
+		   NULL);
+	/* No SELINUX= line at all: one is added, after a final newline. */
+	expect_fix("SELINUXTYPE=targeted", "SELINUXTYPE=targeted\nSELINUX=disabled\n",
+		   NULL);
+}
+
+static void fix_nothing_when_fine(void **state)
+{
+	expect_fix("SELINUX=permissive\nSELINUXTYPE=targeted\n", NULL, NULL);
+	expect_fix("SELINUX=disabled\n", NULL, NULL);
+}
+
+static void fix_refuses_an_unsafe_profile(void **state)
+{
+	char *tree = centos_tree("SELINUX=enforcing\n");
+	const char *set[] = { "selinux.fix_mode=enforcing", NULL };
+	struct harness *h = harness_run(tree, "selinux.config", set);
+
+	h->ctx.plan = &h->plan;
+	assert_int_equal(runner_plan_fixes(&h->ctx), -EINVAL);
+	assert_int_equal(h->plan.n_changes, 0);
+	harness_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +392,11 @@ int main(void)
 		TEST(cmdline_without_grub_defaults_skips),
 		TEST(live_offline_skips),
 		TEST(live_on_this_machine_judges),
+		TEST(fix_sets_disabled_keeping_the_rest),
+		TEST(fix_follows_the_profile),
+		TEST(fix_every_assignment_and_odd_ones),
+		TEST(fix_nothing_when_fine),
+		TEST(fix_refuses_an_unsafe_profile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,2351 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The fix journal (see journal.h).
+ *
+ * On disk, in the root:
+ *
+ *   /var/lib/guestprep/runs/RUN-ID/journal    the records, append only
+ *   /var/lib/guestprep/runs/RUN-ID/files/N     original content of change N
+ *   /var/lib/guestprep/runs/RUN-ID/files/N.xattr  its extended attributes
+ *
+ * RUN-ID is the UTC start time and the process id
+ * (20261121T203000Z-4242, then -4242-1... if taken), so names sort by
+ * time; runs are ordered by the start time recorded inside, to the
+ * nanosecond.  The directories are 0700 and the files 0600: backups may
+ * hold secrets.
+ *
+ * The journal starts with the line "guestprep-journal 1"; then one
+ * record per line: a type, then " key=value" fields, then " sum=" and
+ * the FNV-1a hash of what precedes it, in hex.  Values escape every byte
+ * outside '!'..'~' and the backslash as \xHH, so a path with spaces,
+ * newlines or invalid UTF-8 stays one field.  A line whose sum does not
+ * match (torn by a crash) is ignored.  The records:
+ *
+ *   run      id, started (s.ns), version, pid
+ *   intent   seq, kind (write|remove|symlink|command), path, via (the
+ *            link a write went through), temp (the temporary name about
+ *            to be used), dir + datime + dmtime (the directory the change
+ *            modifies, and its times before), size (a write), mode (of
+ *            a new file), target (a link); a command: flags, arg...,
+ *            undo... (its argv and undo argv, one field per word)
+ *   saved    seq, existed (0|1); when 1: type (file|link), mode (octal),
+ *            uid, gid, atime, mtime (s.ns); a file: size, backup (name
+ *            in files/), xattrs (name in files/, if it has any); a link:
+ *            target
+ *   mkdir    seq, path: a missing parent about to be created
+ *   done     seq, error (errno, when it failed after changing something)
+ *   failed   seq, error: it was not applied, nothing was changed
+ *   end      changes: the run was complete
+ *   revert   seq, temp: undo is about to use this temporary name
+ *   reverted seq: undo put this change back
+ *   undone   the whole run was undone
+ *
+ * A files/N.xattr line is an escaped attribute name, a space, and its
+ * escaped value.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+
+#include "guestprep/fix.h"
+#include "guestprep/macro.h"
+#include "exec.h"
+#include "journal.h"
+#include "util.h"
+
+#define JOURNAL_HEADER "guestprep-journal 1\n"
+#define JOURNAL_FILE   "journal"
+#define FILES_DIR      "files"
+#define JOURNAL_MAX    (64u << 20)
+#define COPY_CHUNK     (64u << 10)
+#define TEMP_SUFFIX    ".guestprep-"
+#define TEMP_RANDOM    6
+/* " sum=" and eight hex digits. */
+#define SUM_LEN 13
+
+static const char *const kind_names[] = {
+	[GP_CHANGE_WRITE] = "write",
+	[GP_CHANGE_REMOVE] = "remove",
+	[GP_CHANGE_SYMLINK] = "symlink",
+	[GP_CHANGE_COMMAND] = "command",
+};
+
+/* ---- the test hook ----------------------------------------------------- */
+
+static unsigned stop_after;
+static unsigned steps;
+
+void journal_test_stop_after(unsigned step)
+{
+	stop_after = step;
+}
+
+static void steps_reset(void)
+{
+	const char *env = getenv("GUESTPREP_JOURNAL_STOP_AFTER");
+	unsigned long long n;
+
+	steps = 0;
+	if (env && parse_u64(env, &n) == 0 && n <= UINT_MAX)
+		stop_after = (unsigned)n;
+}
+
+/* One more step is on disk: a test may end the process here, as a crash. */
+static void step_done(void)
+{
+	steps++;
+	if (stop_after && steps == stop_after)
+		_exit(99);
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
+{
+	const unsigned char *p = data;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ull
+
+static uint32_t line_sum(const char *s, size_t len)
+{
+	uint64_t h = fnv1a(s, len, FNV_INIT);
+
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* A record (or any text) being built; the first error sticks. */
+struct rec {
+	char *buf;
+	size_t len, cap;
+	int err;
+};
+
+static void rec_done(struct rec *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->len = r->cap = 0;
+}
+
+static void rec_put(struct rec *r, const char *s, size_t n)
+{
+	if (r->err)
+		return;
+	if (r->len + n + 1 > r->cap) {
+		size_t cap = (r->len + n + 1) * 2;
+		char *p = realloc(r->buf, cap);
+
+		if (!p) {
+			r->err = -ENOMEM;
+			return;
+		}
+		r->buf = p;
+		r->cap = cap;
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+	r->buf[r->len] = '\0';
+}
+
+/* For numbers and keys only: anything longer is a bug. */
+_printf_(2, 3)
+static void rec_printf(struct rec *r, const char *fmt, ...)
+{
+	char s[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(s)) {
+		r->err = r->err ? r->err : -EINVAL;
+		return;
+	}
+	rec_put(r, s, (size_t)n);
+}
+
+static void rec_escape(struct rec *r, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '\\')
+			rec_printf(r, "\\x%02x", c);
+		else
+			rec_put(r, s + i, 1);
+	}
+}
+
+static void rec_str(struct rec *r, const char *key, const char *s)
+{
+	rec_printf(r, " %s=", key);
+	rec_escape(r, s, strlen(s));
+}
+
+static void rec_time(struct rec *r, const char *key, const struct timespec *ts)
+{
+	rec_printf(r, " %s=%lld.%09ld", key, (long long)ts->tv_sec,
+		   (long)ts->tv_nsec);
+}
+
+static void rec_strv(struct rec *r, const char *key, char *const *strv)
+{
+	for (; strv && *strv; strv++)
+		rec_str(r, key, *strv);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The journal file being appended to. */
+struct jfile {
+	int fd;
+	bool torn;	/* a write failed half way: start a fresh line */
+};
+
+/* Seal @r with its sum, append it and make it durable. */
+static int jfile_write(struct jfile *f, struct rec *r)
+{
+	int ret;
+
+	rec_printf(r, " sum=%08" PRIx32 "\n", line_sum(r->buf, r->len));
+	if (r->err)
+		return r->err;
+	if (f->torn) {
+		ret = write_all(f->fd, "\n", 1);
+		if (ret < 0)
+			return ret;
+		f->torn = false;
+	}
+	ret = write_all(f->fd, r->buf, r->len);
+	if (ret < 0) {
+		f->torn = true;
+		return ret;
+	}
+	if (fsync(f->fd) < 0)
+		return -errno;
+	step_done();
+	return 0;
+}
+
+/* The common short records: "TYPE seq=N" and an optional error. */
+static int jfile_seq(struct jfile *f, const char *type, unsigned seq, int err)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+
+	rec_printf(&r, "%s seq=%u", type, seq);
+	if (err < 0)
+		rec_printf(&r, " error=%d", -err);
+	return jfile_write(f, &r);
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undo rec_escape() in place; returns the length, or -EBADMSG. */
+static ssize_t unescape(char *s)
+{
+	char *out = s;
+
+	for (const char *p = s; *p; p++) {
+		int hi, lo;
+
+		if (*p != '\\') {
+			*out++ = *p;
+			continue;
+		}
+		if (p[1] != 'x' || (hi = hexval(p[2])) < 0 ||
+		    (lo = hexval(p[3])) < 0)
+			return -EBADMSG;
+		*out++ = (char)(hi << 4 | lo);
+		p += 3;
+	}
+	*out = '\0';
+	return out - s;
+}
+
+struct field {
+	char *key;
+	char *value;
+};
+
+/* One record, split in place into its type and fields. */
+struct line {
+	char *type;
+	struct field *fields;
+	size_t n;
+};
+
+static void line_done(struct line *l)
+{
+	free(l->fields);
+	l->fields = NULL;
+	l->n = 0;
+}
+
+/* Check and strip the sum of @s (one line, no newline). */
+static bool line_verify(char *s, size_t len)
+{
+	char *sum;
+	uint32_t want = 0;
+
+	if (len < SUM_LEN)
+		return false;
+	sum = s + len - SUM_LEN;
+	if (memcmp(sum, " sum=", 5) != 0)
+		return false;
+	for (int i = 5; i < SUM_LEN; i++) {
+		int v = hexval(sum[i]);
+
+		if (v < 0)
+			return false;
+		want = want << 4 | (uint32_t)v;
+	}
+	if (line_sum(s, len - SUM_LEN) != want)
+		return false;
+	*sum = '\0';
+	return true;
+}
+
+static int line_split(char *s, struct line *l)
+{
+	char *save = NULL, *tok;
+	ssize_t len;
+
+	l->type = strtok_r(s, " ", &save);
+	l->fields = NULL;
+	l->n = 0;
+	if (!l->type)
+		return -EBADMSG;
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *eq = strchr(tok, '=');
+		struct field *f;
+
+		if (!eq)
+			return -EBADMSG;
+		*eq = '\0';
+		/* Paths and arguments never hold a NUL: refuse, not cut. */
+		len = unescape(eq + 1);
+		if (len < 0 || (size_t)len != strlen(eq + 1))
+			return -EBADMSG;
+		f = realloc(l->fields, (l->n + 1) * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		l->fields = f;
+		f[l->n++] = (struct field){ tok, eq + 1 };
+	}
+	return 0;
+}
+
+static const char *line_get(const struct line *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->fields[i].key, key) == 0)
+			return l->fields[i].value;
+	return NULL;
+}
+
+static int parse_num(const char *s, int base, unsigned long long *ret)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EBADMSG;
+	errno = 0;
+	*ret = strtoull(s, &end, base);
+	return errno || *end ? -EBADMSG : 0;
+}
+
+static int line_num(const struct line *l, const char *key, int base,
+		    unsigned long long *ret)
+{
+	return parse_num(line_get(l, key), base, ret);
+}
+
+/* "SEC.NSEC" as rec_time() writes it (SEC may be negative). */
+static int line_time(const struct line *l, const char *key,
+		     struct timespec *ret)
+{
+	const char *s = line_get(l, key);
+	unsigned long long ns;
+	char *dot;
+	long long sec;
+
+	if (!s)
+		return -EBADMSG;
+	errno = 0;
+	sec = strtoll(s, &dot, 10);
+	if (errno || dot == s || *dot != '.' ||
+	    parse_num(dot + 1, 10, &ns) < 0 || ns >= 1000000000ull)
+		return -EBADMSG;
+	ret->tv_sec = (time_t)sec;
+	ret->tv_nsec = (long)ns;
+	return 0;
+}
+
+/* Every value of @key, in order (NULL when there is none). */
+static int line_strv(const struct line *l, const char *key, char ***ret)
+{
+	char **v = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->fields[i].key, key) != 0)
+			continue;
+		if (strv_push(&v, l->fields[i].value) < 0) {
+			strv_free(v);
+			return -ENOMEM;
+		}
+	}
+	*ret = v;
+	return 0;
+}
+
+static int dup_field(const struct line *l, const char *key, bool required,
+		     char **ret)
+{
+	const char *v = line_get(l, key);
+
+	if (!v)
+		return required ? -EBADMSG : 0;
+	*ret = strdup(v);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* ---- a run as read back ------------------------------------------------ */
+
+struct jsaved {
+	bool existed;
+	bool link;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	struct timespec times[2];	/* atime, mtime */
+	unsigned long long size;
+	char *backup;
+	char *xattrs;
+	char *target;
+};
+
+struct jchange {
+	unsigned seq;
+	enum gp_change_kind kind;
+	char *path;
+	char *temp;
+	char *dir;
+	bool has_dir_times;
+	struct timespec dir_times[2];
+	char **argv;
+	char **undo_argv;
+	unsigned flags;
+	char **mkdirs;
+	char **revert_temps;
+	bool saved;
+	struct jsaved orig;
+	bool done, failed, reverted;
+};
+
+struct jrun {
+	char *id;
+	char *version;
+	struct timespec started;
+	struct jchange *changes;
+	size_t n;
+	bool complete, undone;
+	bool ends_in_newline;
+};
+
+static void jchange_done(struct jchange *c)
+{
+	free(c->path);
+	free(c->temp);
+	free(c->dir);
+	strv_free(c->argv);
+	strv_free(c->undo_argv);
+	strv_free(c->mkdirs);
+	strv_free(c->revert_temps);
+	free(c->orig.backup);
+	free(c->orig.xattrs);
+	free(c->orig.target);
+}
+
+static void jrun_done(struct jrun *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		jchange_done(&run->changes[i]);
+	free(run->changes);
+	free(run->id);
+	free(run->version);
+	memset(run, 0, sizeof(*run));
+}
+
+static struct jchange *jrun_find(struct jrun *run, unsigned long long seq)
+{
+	for (size_t i = run->n; i-- > 0;)
+		if (run->changes[i].seq == seq)
+			return &run->changes[i];
+	return NULL;
+}
+
+static int parse_kind(const char *s, enum gp_change_kind *ret)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(kind_names); i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*ret = (enum gp_change_kind)i;
+			return 0;
+		}
+	return -EBADMSG;
+}
+
+static int parse_intent_fields(struct jchange *c, const struct line *l)
+{
+	unsigned long long flags = 0;
+	int r;
+
+	if (c->kind == GP_CHANGE_COMMAND) {
+		if (line_get(l, "flags") &&
+		    line_num(l, "flags", 10, &flags) < 0)
+			return -EBADMSG;
+		c->flags = (unsigned)flags;
+		r = line_strv(l, "arg", &c->argv);
+		if (r == 0)
+			r = line_strv(l, "undo", &c->undo_argv);
+		if (r == 0 && !c->argv)
+			r = -EBADMSG;
+		return r;
+	}
+	r = dup_field(l, "path", true, &c->path);
+	if (r == 0)
+		r = dup_field(l, "temp", false, &c->temp);
+	if (r == 0)
+		r = dup_field(l, "dir", false, &c->dir);
+	if (r == 0 && c->dir)
+		c->has_dir_times =
+			line_time(l, "datime", &c->dir_times[0]) == 0 &&
+			line_time(l, "dmtime", &c->dir_times[1]) == 0;
+	return r;
+}
+
+static int parse_intent(struct jrun *run, const struct line *l)
+{
+	unsigned long long seq;
+	struct jchange *c;
+
+	if (line_num(l, "seq", 10, &seq) < 0 || seq > UINT_MAX)
+		return -EBADMSG;
+	c = realloc(run->changes, (run->n + 1) * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	run->changes = c;
+	c = &run->changes[run->n++];
+	memset(c, 0, sizeof(*c));
+	c->seq = (unsigned)seq;
+	if (parse_kind(line_get(l, "kind"), &c->kind) < 0)
+		return -EBADMSG;
+	return parse_intent_fields(c, l);
+}
+
+/* A plain name in files/, never a path. */
+static bool backup_name_ok(const char *s)
+{
+	return s && *s && *s != '.' && !strchr(s, '/');
+}
+
+static int parse_saved_file(struct jsaved *o, const struct line *l)
+{
+	int r;
+
+	if (line_num(l, "size", 10, &o->size) < 0)
+		return -EBADMSG;
+	r = dup_field(l, "backup", true, &o->backup);
+	if (r == 0)
+		r = dup_field(l, "xattrs", false, &o->xattrs);
+	if (r == 0 && (!backup_name_ok(o->backup) ||
+		       (o->xattrs && !backup_name_ok(o->xattrs))))
+		r = -EBADMSG;
+	return r;
+}
+
+static int parse_saved(struct jchange *c, const struct line *l)
+{
+	struct jsaved *o = &c->orig;
+	unsigned long long existed, mode, uid, gid;
+	const char *type;
+
+	if (line_num(l, "existed", 10, &existed) < 0 || existed > 1)
+		return -EBADMSG;
+	c->saved = true;
+	o->existed = existed;
+	if (!o->existed)
+		return 0;
+	type = line_get(l, "type");
+	if (!type || line_num(l, "mode", 8, &mode) < 0 ||
+	    line_num(l, "uid", 10, &uid) < 0 ||
+	    line_num(l, "gid", 10, &gid) < 0 ||
+	    line_time(l, "atime", &o->times[0]) < 0 ||
+	    line_time(l, "mtime", &o->times[1]) < 0 || mode > 07777)
+		return -EBADMSG;
+	o->mode = (mode_t)mode;
+	o->uid = (uid_t)uid;
+	o->gid = (gid_t)gid;
+	if (strcmp(type, "link") == 0) {
+		o->link = true;
+		return dup_field(l, "target", true, &o->target);
+	}
+	if (strcmp(type, "file") != 0)
+		return -EBADMSG;
+	return parse_saved_file(o, l);
+}
+
+static int push_field(const struct line *l, const char *key, char ***strv)
+{
+	const char *v = line_get(l, key);
+
+	return v ? strv_push(strv, v) : -EBADMSG;
+}
+
+static int parse_change_record(struct jrun *run, const struct line *l)
+{
+	unsigned long long seq;
+	struct jchange *c;
+
+	if (line_num(l, "seq", 10, &seq) < 0)
+		return -EBADMSG;
+	c = jrun_find(run, seq);
+	if (!c)
+		return -EBADMSG;
+	if (strcmp(l->type, "saved") == 0)
+		return parse_saved(c, l);
+	if (strcmp(l->type, "mkdir") == 0)
+		return push_field(l, "path", &c->mkdirs);
+	if (strcmp(l->type, "revert") == 0)
+		return push_field(l, "temp", &c->revert_temps);
+	if (strcmp(l->type, "done") == 0)
+		c->done = true;
+	else if (strcmp(l->type, "failed") == 0)
+		c->failed = true;
+	else if (strcmp(l->type, "reverted") == 0)
+		c->reverted = true;
+	return 0;
+}
+
+static int parse_record(struct jrun *run, const struct line *l)
+{
+	const char *t = l->type;
+
+	if (strcmp(t, "run") == 0) {
+		if (line_time(l, "started", &run->started) < 0)
+			return -EBADMSG;
+		return dup_field(l, "version", false, &run->version);
+	}
+	if (strcmp(t, "intent") == 0)
+		return parse_intent(run, l);
+	if (strcmp(t, "end") == 0) {
+		run->complete = true;
+		return 0;
+	}
+	if (strcmp(t, "undone") == 0) {
+		run->undone = true;
+		return 0;
+	}
+	if (strcmp(t, "saved") == 0 || strcmp(t, "mkdir") == 0 ||
+	    strcmp(t, "revert") == 0 || strcmp(t, "done") == 0 ||
+	    strcmp(t, "failed") == 0 || strcmp(t, "reverted") == 0)
+		return parse_change_record(run, l);
+	return 0;	/* a later minor version's record: not needed to undo */
+}
+
+static int parse_line(struct jrun *run, char *s, size_t len)
+{
+	_cleanup_(line_done) struct line l = { 0 };
+	int r;
+
+	/* A line torn by a crash was never acted upon. */
+	if (!line_verify(s, len))
+		return 0;
+	r = line_split(s, &l);
+	if (r < 0)
+		return r;
+	return parse_record(run, &l);
+}
+
+static int jrun_parse(struct jrun *run, char *data, size_t size)
+{
+	size_t hl = strlen(JOURNAL_HEADER);
+	char *p = data, *end = data + size;
+	int r;
+
+	if (size < hl || memcmp(data, JOURNAL_HEADER, hl) != 0)
+		return -EBADMSG;
+	run->ends_in_newline = data[size - 1] == '\n';
+	for (p += hl; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;	/* torn last line */
+		*nl = '\0';
+		r = parse_line(run, p, (size_t)(nl - p));
+		if (r < 0)
+			return r;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static bool run_id_ok(const char *id)
+{
+	if (!id || !*id || *id == '.' || strlen(id) > NAME_MAX)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!strchr("0123456789abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-_", *p))
+			return false;
+	return true;
+}
+
+static int jrun_load(const struct gp_root *root, const char *id,
+		     struct jrun *run)
+{
+	_cleanup_free_ char *path = NULL, *data = NULL;
+	size_t size = 0;
+	int r;
+
+	memset(run, 0, sizeof(*run));
+	path = strprintf("%s/%s/%s", JOURNAL_DIR, id, JOURNAL_FILE);
+	if (!path)
+		return -ENOMEM;
+	r = gp_root_read_file(root, path, JOURNAL_MAX, &data, &size);
+	if (r < 0)
+		return r;
+	run->id = strdup(id);
+	if (!run->id)
+		return -ENOMEM;
+	r = jrun_parse(run, data, size);
+	if (r < 0)
+		jrun_done(run);
+	return r;
+}
+
+static int jrun_cmp(const void *a, const void *b)
+{
+	const struct jrun *x = a, *y = b;
+
+	if (x->started.tv_sec != y->started.tv_sec)
+		return x->started.tv_sec < y->started.tv_sec ? -1 : 1;
+	if (x->started.tv_nsec != y->started.tv_nsec)
+		return x->started.tv_nsec < y->started.tv_nsec ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void jruns_free(struct jrun *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jrun_done(&runs[i]);
+	free(runs);
+}
+
+/*
+ * Every run that can be read, oldest first.  A directory without a
+ * readable journal (a crash before its first record) is no run.
+ */
+static int jruns_load(const struct gp_root *root, struct jrun **ret,
+		      size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct jrun *runs = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	int r;
+
+	r = gp_root_opendir(root, JOURNAL_DIR, &d);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	while ((de = readdir(d))) {
+		struct jrun *p;
+
+		if (!run_id_ok(de->d_name))
+			continue;
+		p = realloc(runs, (n + 1) * sizeof(*p));
+		if (!p) {
+			jruns_free(runs, n);
+			return -ENOMEM;
+		}
+		runs = p;
+		if (jrun_load(root, de->d_name, &runs[n]) == 0)
+			n++;
+	}
+	if (n > 1)
+		qsort(runs, n, sizeof(*runs), jrun_cmp);
+	*ret = runs;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- file helpers ------------------------------------------------------ */
+
+static int fsync_fd(int fd)
+{
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+/* The last component of @path, as gp_root_open_parent() will see it. */
+static char *path_base(const char *path)
+{
+	size_t end = strlen(path), start;
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && path[start - 1] != '/'; start--)
+		;
+	return strndup(path + start, end - start);
+}
+
+/*
+ * ".NAME.guestprep-XXXXXX": hidden, beside the file it replaces (so the
+ * rename stays in one file system), NAME cut to fit NAME_MAX.  It is
+ * recorded before it is created (O_EXCL), so undo can remove it.
+ */
+static char *temp_name(const char *name)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned counter;
+	size_t max = NAME_MAX - 1 - strlen(TEMP_SUFFIX) - TEMP_RANDOM;
+	size_t len = strlen(name);
+	char rnd[TEMP_RANDOM + 1];
+	struct timespec ts;
+	uint64_t h;
+	pid_t pid = getpid();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	counter++;
+	h = fnv1a(&ts, sizeof(ts), FNV_INIT);
+	h = fnv1a(&pid, sizeof(pid), h);
+	h = fnv1a(&counter, sizeof(counter), h);
+	h = fnv1a(name, len, h);
+	for (int i = 0; i < TEMP_RANDOM; i++) {
+		rnd[i] = chars[h % (sizeof(chars) - 1)];
+		h /= sizeof(chars) - 1;
+	}
+	rnd[TEMP_RANDOM] = '\0';
+	if (len > max)
+		len = max;
+	return strprintf(".%.*s%s%s", (int)len, name, TEMP_SUFFIX, rnd);
+}
+
+/* Copy @src to @dst; with @check, fail unless @src holds @expect. */
+static int copy_data(int src, int dst, bool check, const char *expect,
+		     size_t expect_len, unsigned long long *ret_len)
+{
+	_cleanup_free_ char *buf = malloc(COPY_CHUNK);
+	unsigned long long off = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = read(src, buf, COPY_CHUNK);
+		int r;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		if (check && (off + (size_t)n > expect_len ||
+			      memcmp(expect + off, buf, (size_t)n) != 0))
+			return -ESTALE;
+		r = write_all(dst, buf, (size_t)n);
+		if (r < 0)
+			return r;
+		off += (size_t)n;
+	}
+	if (check && off != expect_len)
+		return -ESTALE;
+	if (ret_len)
+		*ret_len = off;
+	return 0;
+}
+
+static int read_fd_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	struct rec r = { 0 };
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rec_done(&r);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		rec_put(&r, buf, (size_t)n);
+		if (r.len > max)
+			r.err = -EFBIG;
+		if (r.err) {
+			rec_done(&r);
+			return r.err;
+		}
+	}
+	rec_put(&r, "", 0);
+	if (r.err)
+		return r.err;
+	*ret = r.buf;
+	*ret_len = r.len;
+	return 0;
+}
+
+/* ---- extended attributes ----------------------------------------------- */
+
+struct xattr {
+	char *name;
+	char *value;
+	size_t size;
+};
+
+struct xattrs {
+	struct xattr *v;
+	size_t n;
+};
+
+static void xattrs_done(struct xattrs *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->v[i].name);
+		free(x->v[i].value);
+	}
+	free(x->v);
+	x->v = NULL;
+	x->n = 0;
+}
+
+static int xattrs_push(struct xattrs *x, const char *name, char *value,
+		       size_t size)
+{
+	struct xattr *v = realloc(x->v, (x->n + 1) * sizeof(*v));
+	char *n = strdup(name);
+
+	if (v)
+		x->v = v;
+	if (!v || !n) {
+		free(n);
+		free(value);
+		return -ENOMEM;
+	}
+	x->v[x->n++] = (struct xattr){ n, value, size };
+	return 0;
+}
+
+/* The names of @fd's attributes, NUL-separated; the size may change. */
+static int xattr_names(int fd, char **ret, size_t *ret_len)
+{
+	for (;;) {
+		_cleanup_free_ char *buf = NULL;
+		ssize_t n = flistxattr(fd, NULL, 0);
+
+		if (n < 0)
+			return errno == ENOTSUP ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		buf = malloc((size_t)n);
+		if (!buf)
+			return -ENOMEM;
+		n = flistxattr(fd, buf, (size_t)n);
+		if (n < 0 && errno == ERANGE)
+			continue;
+		if (n < 0)
+			return -errno;
+		*ret = TAKE_PTR(buf);
+		*ret_len = (size_t)n;
+		return 0;
+	}
+}
+
+static int xattr_value(int fd, const char *name, char **ret, size_t *ret_size)
+{
+	for (;;) {
+		_cleanup_free_ char *buf = NULL;
+		ssize_t n = fgetxattr(fd, name, NULL, 0);
+
+		if (n < 0)
+			return -errno;
+		buf = malloc((size_t)n + 1);
+		if (!buf)
+			return -ENOMEM;
+		n = fgetxattr(fd, name, buf, (size_t)n);
+		if (n < 0 && errno == ERANGE)
+			continue;
+		if (n < 0)
+			return -errno;
+		*ret = TAKE_PTR(buf);
+		*ret_size = (size_t)n;
+		return 0;
+	}
+}
+
+static int xattrs_read(int fd, struct xattrs *ret)
+{
+	_cleanup_free_ char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	ret->v = NULL;
+	ret->n = 0;
+	r = xattr_names(fd, &names, &len);
+	for (size_t i = 0; r == 0 && i < len; i += strlen(names + i) + 1) {
+		char *value = NULL;
+		size_t size = 0;
+
+		r = xattr_value(fd, names + i, &value, &size);
+		if (r == -ENODATA) {
+			r = 0;	/* removed meanwhile */
+			continue;
+		}
+		if (r == 0)
+			r = xattrs_push(ret, names + i, value, size);
+	}
+	if (r < 0)
+		xattrs_done(ret);
+	return r;
+}
+
+static bool xattrs_has(const struct xattrs *x, const char *name)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Make @fd carry exactly @x.  Attributes a new file got by itself (an
+ * inherited ACL, a default label) are dropped as far as allowed; setting
+ * one of @x failing is an error.
+ */
+static int xattrs_apply(int fd, const struct xattrs *x)
+{
+	_cleanup_free_ char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	r = xattr_names(fd, &names, &len);
+	for (size_t i = 0; r == 0 && i < len; i += strlen(names + i) + 1)
+		if (!xattrs_has(x, names + i))
+			(void)fremovexattr(fd, names + i);
+	if (r < 0 && x->n == 0)
+		return 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (fsetxattr(fd, x->v[i].name, x->v[i].value, x->v[i].size,
+			      0) < 0)
+			return -errno;
+	return 0;
+}
+
+/* files/NAME: one "name value" line per attribute, both escaped. */
+static int xattrs_save(int dirfd, const char *name, const struct xattrs *x)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+	_cleanup_close_ int fd = -1;
+	int ret;
+
+	for (size_t i = 0; i < x->n; i++) {
+		rec_escape(&r, x->v[i].name, strlen(x->v[i].name));
+		rec_put(&r, " ", 1);
+		rec_escape(&r, x->v[i].value, x->v[i].size);
+		rec_put(&r, "\n", 1);
+	}
+	if (r.err)
+		return r.err;
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, r.buf, r.len);
+	return ret < 0 ? ret : fsync_fd(fd);
+}
+
+static int xattrs_parse_line(struct xattrs *x, char *line)
+{
+	char *sp = strchr(line, ' ');
+	ssize_t nlen, vlen;
+	char *value;
+
+	if (!sp)
+		return -EBADMSG;
+	*sp = '\0';
+	nlen = unescape(line);
+	vlen = unescape(sp + 1);
+	if (nlen <= 0 || vlen < 0 || (size_t)nlen != strlen(line))
+		return -EBADMSG;
+	value = malloc((size_t)vlen + 1);
+	if (!value)
+		return -ENOMEM;
+	memcpy(value, sp + 1, (size_t)vlen + 1);
+	return xattrs_push(x, line, value, (size_t)vlen);
+}
+
+static int xattrs_load(int dirfd, const char *name, struct xattrs *ret)
+{
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	char *p, *nl;
+	int r = 0;
+
+	ret->v = NULL;
+	ret->n = 0;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read_fd_all(fd, JOURNAL_MAX, &data, &len);
+	for (p = data; r == 0 && (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		r = xattrs_parse_line(ret, p);
+	}
+	if (r < 0)
+		xattrs_done(ret);
+	return r;
+}
+
+/* ---- directories in the root ------------------------------------------- */
+
+/* mkdir inside the root, made durable; an existing directory is fine. */
+static int root_mkdir(struct gp_root *root, const char *path, mode_t mode)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	struct stat st;
+	int r;
+
+	r = gp_root_stat(root, path, true, &st);
+	if (r == 0)
+		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	if (r != -ENOENT)
+		return r;
+	r = gp_root_open_parent(root, path, &dirfd, &name);
+	if (r < 0)
+		return r;
+	if (mkdirat(dirfd, name, mode) < 0)
+		return -errno;
+	return fsync_fd(dirfd);
+}
+
+/*
+ * Put back the times of a directory a change modified.  One whose mtime
+ * is already right is left alone: it may be read-only, and its atime is
+ * not ours to keep.
+ */
+static int root_set_dir_times(struct gp_root *root, const char *path,
+			      const struct timespec times[2])
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	r = gp_root_open(root, path, O_RDONLY | O_DIRECTORY, &fd);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_mtim.tv_sec == times[1].tv_sec &&
+	    st.st_mtim.tv_nsec == times[1].tv_nsec)
+		return 0;
+	if (futimens(fd, times) < 0)
+		return -errno;
+	return fsync_fd(fd);
+}
+
+/* ---- starting and ending a run ----------------------------------------- */
+
+struct gp_journal {
+	struct gp_root *root;
+	char *id;
+	int runs_fd;	/* locked while the run is open */
+	int run_fd;
+	int files_fd;
+	struct jfile jf;
+	unsigned seq;	/* changes started */
+};
+
+void journal_free(struct gp_journal *j)
+{
+	if (!j)
+		return;
+	if (j->jf.fd >= 0)
+		close(j->jf.fd);
+	if (j->files_fd >= 0)
+		close(j->files_fd);
+	if (j->run_fd >= 0)
+		close(j->run_fd);
+	if (j->runs_fd >= 0)
+		close(j->runs_fd);
+	free(j->id);
+	free(j);
+}
+
+static void journal_freep(struct gp_journal **j)
+{
+	journal_free(*j);
+}
+
+const char *journal_run_id(const struct gp_journal *j)
+{
+	return j->id;
+}
+
+/*
+ * Create (if needed) and lock the runs directory.  Backups may hold
+ * secrets (/etc/shadow), so only root may look into it.
+ */
+static int open_runs_dir(struct gp_root *root, int *ret_fd)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	int r;
+
+	r = root_mkdir(root, "/var", 0755);
+	if (r == 0)
+		r = root_mkdir(root, "/var/lib", 0755);
+	if (r == 0)
+		r = root_mkdir(root, "/var/lib/guestprep", 0700);
+	if (r == 0)
+		r = root_mkdir(root, JOURNAL_DIR, 0700);
+	if (r == 0)
+		r = gp_root_open_parent(root, JOURNAL_DIR, &dirfd, &name);
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* RUN-ID: sortable UTC time and pid; a suffix if that is taken. */
+static int make_run_dir(struct gp_journal *j, const struct timespec *now)
+{
+	char stamp[32];
+	struct tm tm;
+
+	if (!gmtime_r(&now->tv_sec, &tm) ||
+	    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < 1000; i++) {
+		char *id = i ? strprintf("%s-%d-%u", stamp, (int)getpid(), i)
+			     : strprintf("%s-%d", stamp, (int)getpid());
+
+		if (!id)
+			return -ENOMEM;
+		if (mkdirat(j->runs_fd, id, 0700) == 0) {
+			j->id = id;
+			j->run_fd = openat(j->runs_fd, id,
+					   O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					   O_CLOEXEC);
+			return j->run_fd < 0 ? -errno : 0;
+		}
+		free(id);
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int create_run_files(struct gp_journal *j)
+{
+	if (mkdirat(j->run_fd, FILES_DIR, 0700) < 0)
+		return -errno;
+	j->files_fd = openat(j->run_fd, FILES_DIR, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+	if (j->files_fd < 0)
+		return -errno;
+	j->jf.fd = openat(j->run_fd, JOURNAL_FILE, O_WRONLY | O_CREAT |
+			  O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (j->jf.fd < 0)
+		return -errno;
+	/* The new names must survive a crash before the journal does. */
+	if (fsync(j->run_fd) < 0 || fsync(j->runs_fd) < 0)
+		return -errno;
+	return write_all(j->jf.fd, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
+}
+
+int journal_begin(struct gp_root *root, const char *tool_version,
+		  struct gp_journal **ret)
+{
+	_cleanup_(journal_freep) struct gp_journal *j = NULL;
+	_cleanup_(rec_done) struct rec r = { 0 };
+	struct timespec now;
+	int rc;
+
+	steps_reset();
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->root = root;
+	j->runs_fd = j->run_fd = j->files_fd = j->jf.fd = -1;
+	clock_gettime(CLOCK_REALTIME, &now);
+	rc = open_runs_dir(root, &j->runs_fd);
+	if (rc == 0)
+		rc = make_run_dir(j, &now);
+	if (rc == 0)
+		rc = create_run_files(j);
+	if (rc < 0)
+		return rc;
+	rec_put(&r, "run", 3);
+	rec_str(&r, "id", j->id);
+	rec_time(&r, "started", &now);
+	rec_str(&r, "version", tool_version ? tool_version : "unknown");
+	rec_printf(&r, " pid=%d", (int)getpid());
+	rc = jfile_write(&j->jf, &r);
+	if (rc < 0)
+		return rc;
+	*ret = TAKE_PTR(j);
+	return 0;
+}
+
+int journal_end(struct gp_journal *j)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+	int ret;
+
+	rec_printf(&r, "end changes=%u", j->seq);
+	ret = jfile_write(&j->jf, &r);
+	journal_free(j);
+	return ret;
+}
+
+/* ---- applying a file change -------------------------------------------- */
+
+/* A file change while it is applied. */
+struct fchange {
+	struct gp_journal *j;
+	struct gp_change *c;
+	unsigned seq;
+	char *path;		/* the file changed: for a write through a
+				 * link, the file the link points to */
+	char *dir;		/* the existing directory the change modifies */
+	struct stat dir_st;
+	char **mkdirs;		/* missing parents, outermost first */
+	size_t n_made;		/* how many of them were created */
+	char *temp;
+	bool temp_made;
+	int dirfd;		/* the parent of path, once it exists */
+	char *name;
+	bool exists;
+	struct stat st;		/* the original (lstat) */
+	struct xattrs xattrs;	/* a regular original's attributes */
+	bool changed;		/* the original was replaced or removed */
+};
+
+static void fchange_done(struct fchange *f)
+{
+	free(f->path);
+	free(f->dir);
+	strv_free(f->mkdirs);
+	free(f->temp);
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	free(f->name);
+	xattrs_done(&f->xattrs);
+}
+
+/* Is @path still what the planner saw, as far as lstat and readlink go? */
+static int check_plan(const struct gp_root *root, const struct gp_change *c)
+{
+	_cleanup_free_ char *target = NULL;
+	struct stat st;
+	int r;
+
+	r = gp_root_stat(root, c->path, false, &st);
+	if (r == -ENOENT)
+		return c->existed ? -ESTALE : 0;
+	if (r < 0)
+		return r;
+	if (!c->existed || S_ISLNK(st.st_mode) != c->was_link)
+		return -ESTALE;
+	if (!c->was_link)
+		return 0;
+	r = gp_root_readlink(root, c->path, &target);
+	if (r < 0)
+		return r;
+	return strcmp(target, c->old_target ? c->old_target : "") ? -ESTALE : 0;
+}
+
+/* @path without its last component and trailing slashes ("" for "/x"). */
+static char *dir_part(const char *path)
+{
+	size_t end = strlen(path);
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	while (end > 0 && path[end - 1] != '/')
+		end--;
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	return strndup(path, end);
+}
+
+/*
+ * Find which parents of f->path are missing (only a write or a link may
+ * create them) and the existing directory the change will modify.
+ */
+static int find_parents(struct fchange *f, bool create)
+{
+	_cleanup_free_ char *dir = dir_part(f->path);
+	size_t len;
+	int r;
+
+	if (!dir)
+		return -ENOMEM;
+	len = strlen(dir);
+	for (size_t i = 1; i <= len; i++) {
+		_cleanup_free_ char *prefix = NULL;
+		struct stat st;
+
+		if ((i < len && dir[i] != '/') || dir[i - 1] == '/')
+			continue;
+		prefix = strndup(dir, i);
+		if (!prefix)
+			return -ENOMEM;
+		r = gp_root_stat(f->j->root, prefix, true, &st);
+		if (r == 0 && !S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+		if (r == 0 && !f->mkdirs) {
+			free(f->dir);
+			f->dir = TAKE_PTR(prefix);
+		} else if (r == -ENOENT && create) {
+			if (strv_push(&f->mkdirs, prefix) < 0)
+				return -ENOMEM;
+		} else if (r < 0) {
+			return r;
+		}
+	}
+	if (!f->dir && !(f->dir = strdup("/")))
+		return -ENOMEM;
+	return gp_root_stat(f->j->root, f->dir, true, &f->dir_st);
+}
+
+static int open_target(struct fchange *f)
+{
+	int r = gp_root_open_parent(f->j->root, f->path, &f->dirfd, &f->name);
+
+	if (r < 0)
+		return r;
+	if (fstatat(f->dirfd, f->name, &f->st, AT_SYMLINK_NOFOLLOW) == 0) {
+		f->exists = true;
+		return 0;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* The target against the plan, now that it is found. */
+static int check_target(const struct fchange *f)
+{
+	const struct gp_change *c = f->c;
+	bool through_link = c->kind == GP_CHANGE_WRITE && c->was_link;
+	mode_t m = f->st.st_mode;
+
+	if (!f->exists) {
+		if (through_link)
+			return c->old_data ? -ESTALE : 0;
+		return c->existed ? -ESTALE : 0;
+	}
+	if (S_ISDIR(m))
+		return -EISDIR;
+	if (!through_link && (!c->existed || S_ISLNK(m) != c->was_link))
+		return -ESTALE;
+	if (through_link && S_ISLNK(m))
+		return -ELOOP;	/* resolved: cannot be a link */
+	if (!S_ISLNK(m) && !S_ISREG(m))
+		return -EINVAL;	/* devices, FIFOs: never ours to replace */
+	return 0;
+}
+
+static int fchange_prepare(struct fchange *f)
+{
+	struct gp_change *c = f->c;
+	_cleanup_free_ char *base = NULL;
+	int r;
+
+	if (!c->path || (c->kind == GP_CHANGE_SYMLINK && !c->target))
+		return -EINVAL;
+	r = check_plan(f->j->root, c);
+	if (r < 0)
+		return r;
+	if (c->kind == GP_CHANGE_WRITE && c->was_link)
+		r = gp_root_resolve(f->j->root, c->path, &f->path);
+	else if (!(f->path = strdup(c->path)))
+		r = -ENOMEM;
+	if (r == 0)
+		r = find_parents(f, c->kind != GP_CHANGE_REMOVE);
+	if (r == 0 && c->kind != GP_CHANGE_REMOVE) {
+		base = path_base(f->path);
+		f->temp = base ? temp_name(base) : NULL;
+		if (!f->temp)
+			r = -ENOMEM;
+	}
+	if (r == 0 && !f->mkdirs)
+		r = open_target(f);
+	return r < 0 ? r : check_target(f);
+}
+
+static int record_intent(struct fchange *f)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+	const struct gp_change *c = f->c;
+
+	rec_printf(&r, "intent seq=%u kind=%s", f->seq, kind_names[c->kind]);
+	rec_str(&r, "path", f->path);
+	if (strcmp(f->path, c->path) != 0)
+		rec_str(&r, "via", c->path);
+	if (f->temp)
+		rec_str(&r, "temp", f->temp);
+	rec_str(&r, "dir", f->dir);
+	rec_time(&r, "datime", &f->dir_st.st_atim);
+	rec_time(&r, "dmtime", &f->dir_st.st_mtim);
+	if (c->kind == GP_CHANGE_WRITE)
+		rec_printf(&r, " size=%zu", c->len);
+	if (c->kind == GP_CHANGE_WRITE && !f->exists)
+		rec_printf(&r, " mode=%04o", (unsigned)(c->mode & 07777));
+	if (c->kind == GP_CHANGE_SYMLINK)
+		rec_str(&r, "target", c->target);
+	return jfile_write(&f->j->jf, &r);
+}
+
+/*
+ * Copy the original to files/SEQ (and its attributes to files/SEQ.xattr),
+ * checking on the way that it holds what the planner read.
+ */
+static int backup_file(struct fchange *f, struct rec *rec)
+{
+	struct gp_journal *j = f->j;
+	_cleanup_close_ int fd = -1, bfd = -1;
+	char name[32], xname[40];
+	unsigned long long size = 0;
+	struct stat st;
+	int r;
+
+	fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				       O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -ESTALE : -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_dev != f->st.st_dev || st.st_ino != f->st.st_ino)
+		return -ESTALE;
+	snprintf(name, sizeof(name), "%u", f->seq);
+	snprintf(xname, sizeof(xname), "%u.xattr", f->seq);
+	bfd = openat(j->files_fd, name, O_WRONLY | O_CREAT | O_EXCL |
+					O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (bfd < 0)
+		return -errno;
+	r = copy_data(fd, bfd, true, f->c->old_data, f->c->old_len, &size);
+	if (r == 0)
+		r = xattrs_read(fd, &f->xattrs);
+	if (r == 0 && f->xattrs.n > 0)
+		r = xattrs_save(j->files_fd, xname, &f->xattrs);
+	if (r == 0)
+		r = fsync_fd(bfd);
+	if (r == 0)
+		r = fsync_fd(j->files_fd);
+	if (r < 0) {
+		unlinkat(j->files_fd, name, 0);
+		unlinkat(j->files_fd, xname, 0);
+		return r;
+	}
+	step_done();
+	rec_printf(rec, " size=%llu", size);
+	rec_str(rec, "backup", name);
+	if (f->xattrs.n > 0)
+		rec_str(rec, "xattrs", xname);
+	return 0;
+}
+
+static int save_original(struct fchange *f)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+	_cleanup_free_ char *target = NULL;
+	const struct stat *st = &f->st;
+	int ret = 0;
+
+	rec_printf(&r, "saved seq=%u existed=%d", f->seq, f->exists);
+	if (!f->exists)
+		return jfile_write(&f->j->jf, &r);
+	rec_printf(&r, " type=%s mode=%04o uid=%u gid=%u",
+		   S_ISLNK(st->st_mode) ? "link" : "file",
+		   (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
+		   (unsigned)st->st_gid);
+	rec_time(&r, "atime", &st->st_atim);
+	rec_time(&r, "mtime", &st->st_mtim);
+	if (S_ISLNK(st->st_mode)) {
+		ret = gp_root_readlink(f->j->root, f->path, &target);
+		if (ret == 0)
+			rec_str(&r, "target", target);
+	} else {
+		ret = backup_file(f, &r);
+	}
+	return ret < 0 ? ret : jfile_write(&f->j->jf, &r);
+}
+
+static int make_parents(struct fchange *f)
+{
+	for (size_t i = 0; f->mkdirs && f->mkdirs[i]; i++) {
+		_cleanup_(rec_done) struct rec r = { 0 };
+		_cleanup_free_ char *name = NULL;
+		_cleanup_close_ int dirfd = -1;
+		int ret;
+
+		rec_printf(&r, "mkdir seq=%u", f->seq);
+		rec_str(&r, "path", f->mkdirs[i]);
+		ret = jfile_write(&f->j->jf, &r);
+		if (ret == 0)
+			ret = gp_root_open_parent(f->j->root, f->mkdirs[i],
+						  &dirfd, &name);
+		if (ret < 0)
+			return ret;
+		if (mkdirat(dirfd, name, 0755) < 0)
+			return -errno;
+		f->n_made++;
+		/* Whatever the umask: what a package would have made. */
+		if (fchmodat(dirfd, name, 0755, 0) < 0)
+			return -errno;
+		ret = fsync_fd(dirfd);
+		if (ret < 0)
+			return ret;
+		step_done();
+	}
+	return f->dirfd < 0 ? open_target(f) : 0;
+}
+
+/* Has the original changed since we saved it? */
+static int still_same(const struct fchange *f)
+{
+	struct stat now;
+
+	if (fstatat(f->dirfd, f->name, &now, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return f->exists ? -ESTALE : 0;
+	}
+	if (!f->exists || now.st_dev != f->st.st_dev ||
+	    now.st_ino != f->st.st_ino || now.st_size != f->st.st_size ||
+	    now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec)
+		return -ESTALE;
+	return 0;
+}
+
+/* Put the temporary file in place, durably. */
+static int replace_with_temp(struct fchange *f)
+{
+	int r = still_same(f);
+
+	if (r < 0)
+		return r;
+	if (renameat(f->dirfd, f->temp, f->dirfd, f->name) < 0)
+		return -errno;
+	f->changed = true;
+	f->temp_made = false;
+	r = fsync_fd(f->dirfd);
+	if (r == 0)
+		step_done();
+	return r;
+}
+
+/* An existing file keeps its owner, attributes and mode. */
+static int set_new_meta(const struct fchange *f, int fd)
+{
+	uid_t uid = f->exists ? f->st.st_uid : 0;
+	gid_t gid = f->exists ? f->st.st_gid : 0;
+	mode_t mode = (f->exists ? f->st.st_mode : f->c->mode) & 07777;
+	int r;
+
+	/* chown first: it clears set-id bits and file capabilities. */
+	if (fchown(fd, uid, gid) < 0)
+		return -errno;
+	if (f->exists) {
+		r = xattrs_apply(fd, &f->xattrs);
+		if (r < 0)
+			return r;
+	}
+	return fchmod(fd, mode) < 0 ? -errno : 0;
+}
+
+static int perform_write(struct fchange *f)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (f->exists && !S_ISREG(f->st.st_mode))
+		return -EINVAL;
+	fd = openat(f->dirfd, f->temp, O_WRONLY | O_CREAT | O_EXCL |
+				       O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	f->temp_made = true;
+	r = write_all(fd, f->c->data, f->c->len);
+	if (r == 0)
+		r = set_new_meta(f, fd);
+	if (r == 0)
+		r = fsync_fd(fd);
+	if (r < 0)
+		return r;
+	step_done();
+	return replace_with_temp(f);
+}
+
+static int perform_remove(struct fchange *f)
+{
+	int r;
+
+	if (!f->exists)
+		return 0;
+	r = still_same(f);
+	if (r < 0)
+		return r;
+	if (unlinkat(f->dirfd, f->name, 0) < 0)
+		return -errno;
+	f->changed = true;
+	r = fsync_fd(f->dirfd);
+	if (r == 0)
+		step_done();
+	return r;
+}
+
+static int perform_symlink(struct fchange *f)
+{
+	if (symlinkat(f->c->target, f->dirfd, f->temp) < 0)
+		return -errno;
+	f->temp_made = true;
+	return replace_with_temp(f);
+}
+
+static int perform(struct fchange *f)
+{
+	switch (f->c->kind) {
+	case GP_CHANGE_WRITE:
+		return perform_write(f);
+	case GP_CHANGE_REMOVE:
+		return perform_remove(f);
+	case GP_CHANGE_SYMLINK:
+		return perform_symlink(f);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Nothing was replaced: take back what we made, down to the directory's
+ * times, and say so.  Best effort: the error that got us here is the
+ * one to report.
+ */
+static int apply_failed(struct fchange *f, int err)
+{
+	struct timespec times[2] = { f->dir_st.st_atim, f->dir_st.st_mtim };
+
+	if (f->temp_made)
+		unlinkat(f->dirfd, f->temp, 0);
+	for (size_t i = f->n_made; i-- > 0;) {
+		_cleanup_free_ char *name = NULL;
+		_cleanup_close_ int dirfd = -1;
+
+		if (gp_root_open_parent(f->j->root, f->mkdirs[i], &dirfd,
+					&name) == 0)
+			unlinkat(dirfd, name, AT_REMOVEDIR);
+	}
+	(void)root_set_dir_times(f->j->root, f->dir, times);
+	(void)jfile_seq(&f->j->jf, "failed", f->seq, err);
+	return err;
+}
+
+static int apply_file(struct gp_journal *j, struct gp_change *c)
+{
+	_cleanup_(fchange_done) struct fchange f = {
+		.j = j, .c = c, .dirfd = -1,
+	};
+	int r, rr;
+
+	/* Until the intent is recorded, nothing may be written. */
+	r = fchange_prepare(&f);
+	if (r < 0)
+		return r;
+	f.seq = ++j->seq;
+	r = record_intent(&f);
+	if (r < 0)
+		return r;
+	r = save_original(&f);
+	if (r == 0)
+		r = make_parents(&f);
+	if (r == 0)
+		r = perform(&f);
+	if (r < 0 && !f.changed)
+		return apply_failed(&f, r);
+	rr = jfile_seq(&j->jf, "done", f.seq, r);
+	return r < 0 ? r : rr;
+}
+
+static int apply_command(struct gp_journal *j, struct gp_change *c,
+			 journal_run_fn run)
+{
+	_cleanup_(rec_done) struct rec rec = { 0 };
+	unsigned seq;
+	int r, rr;
+
+	if (!c->argv || !c->argv[0])
+		return -EINVAL;
+	seq = ++j->seq;
+	rec_printf(&rec, "intent seq=%u kind=command flags=%u", seq, c->flags);
+	rec_strv(&rec, "arg", c->argv);
+	rec_strv(&rec, "undo", c->undo_argv);
+	r = jfile_write(&j->jf, &rec);
+	if (r < 0)
+		return r;
+	r = (run ? run : exec_command)(j->root, c);
+	rr = jfile_seq(&j->jf, "done", seq, r);
+	return r < 0 ? r : rr;
+}
+
+int journal_apply(struct gp_journal *j, struct gp_change *change,
+		  journal_run_fn run_command)
+{
+	int r;
+
+	switch (change->kind) {
+	case GP_CHANGE_WRITE:
+	case GP_CHANGE_REMOVE:
+	case GP_CHANGE_SYMLINK:
+		r = apply_file(j, change);
+		break;
+	case GP_CHANGE_COMMAND:
+		r = apply_command(j, change, run_command);
+		break;
+	default:
+		r = -EINVAL;
+	}
+	change->result = r;
+	return r;
+}
+
+/* ---- undo -------------------------------------------------------------- */
+
+struct undo {
+	struct gp_root *root;
+	journal_run_fn run;
+	int run_fd;
+	int files_fd;
+	struct jfile jf;
+	struct gp_undo_result *res;
+};
+
+static void undo_close(struct undo *u)
+{
+	int *fds[] = { &u->run_fd, &u->files_fd, &u->jf.fd };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* Takes @what. */
+static int undo_item(struct gp_undo_result *res, char *what, int result)
+{
+	struct gp_undo_item *items;
+
+	items = realloc(res->items, (res->n_items + 1) * sizeof(*items));
+	if (!items) {
+		free(what);
+		return -ENOMEM;
+	}
+	res->items = items;
+	items[res->n_items++] = (struct gp_undo_item){ what, result };
+	return 0;
+}
+
+/* Remove one of our temporary files, left by an interrupted step. */
+static void remove_temp(struct gp_root *root, const char *path,
+			const char *temp)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+
+	if (!temp || temp[0] != '.' || strchr(temp, '/') ||
+	    !strstr(temp, TEMP_SUFFIX))
+		return;
+	if (gp_root_open_parent(root, path, &dirfd, &name) < 0)
+		return;
+	if (unlinkat(dirfd, temp, 0) == 0)
+		fsync(dirfd);
+}
+
+static int rename_into(int dirfd, const char *temp, const char *name)
+{
+	int r;
+
+	if (renameat(dirfd, temp, dirfd, name) < 0)
+		return -errno;
+	r = fsync_fd(dirfd);
+	if (r == 0)
+		step_done();
+	return r;
+}
+
+/* Record the temporary name undo is about to use, then return it. */
+static int undo_temp(struct undo *u, const struct jchange *c,
+		     const char *name, char **ret)
+{
+	_cleanup_(rec_done) struct rec r = { 0 };
+	_cleanup_free_ char *temp = temp_name(name);
+	int rc;
+
+	if (!temp)
+		return -ENOMEM;
+	rec_printf(&r, "revert seq=%u", c->seq);
+	rec_str(&r, "temp", temp);
+	rc = jfile_write(&u->jf, &r);
+	if (rc < 0)
+		return rc;
+	*ret = TAKE_PTR(temp);
+	return 0;
+}
+
+/* Content, owner, attributes, mode and times of the original. */
+static int fill_restored(int fd, int bfd, const struct jsaved *o,
+			 const struct xattrs *x)
+{
+	unsigned long long size = 0;
+	int r;
+
+	r = copy_data(bfd, fd, false, NULL, 0, &size);
+	if (r == 0 && size != o->size)
+		r = -EBADMSG;	/* the backup is damaged: keep what is there */
+	if (r == 0 && fchown(fd, o->uid, o->gid) < 0)
+		r = -errno;
+	if (r == 0)
+		r = xattrs_apply(fd, x);
+	if (r == 0 && fchmod(fd, o->mode) < 0)
+		r = -errno;
+	if (r == 0 && futimens(fd, o->times) < 0)
+		r = -errno;
+	if (r == 0)
+		r = fsync_fd(fd);
+	if (r == 0)
+		step_done();
+	return r;
+}
+
+static int restore_file(struct undo *u, const struct jchange *c)
+{
+	_cleanup_(xattrs_done) struct xattrs x = { 0 };
+	_cleanup_free_ char *name = NULL, *temp = NULL;
+	_cleanup_close_ int dirfd = -1, bfd = -1, fd = -1;
+	int r;
+
+	r = gp_root_open_parent(u->root, c->path, &dirfd, &name);
+	if (r < 0)
+		return r;
+	bfd = openat(u->files_fd, c->orig.backup, O_RDONLY | O_NOFOLLOW |
+						  O_CLOEXEC);
+	if (bfd < 0)
+		return -errno;
+	if (c->orig.xattrs) {
+		r = xattrs_load(u->files_fd, c->orig.xattrs, &x);
+		if (r < 0)
+			return r;
+	}
+	r = undo_temp(u, c, name, &temp);
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = fill_restored(fd, bfd, &c->orig, &x);
+	if (r == 0)
+		r = rename_into(dirfd, temp, name);
+	if (r < 0)
+		unlinkat(dirfd, temp, 0);
+	return r;
+}
+
+static int restore_link(struct undo *u, const struct jchange *c)
+{
+	const struct jsaved *o = &c->orig;
+	_cleanup_free_ char *name = NULL, *temp = NULL;
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = gp_root_open_parent(u->root, c->path, &dirfd, &name);
+	if (r == 0)
+		r = undo_temp(u, c, name, &temp);
+	if (r < 0)
+		return r;
+	if (symlinkat(o->target, dirfd, temp) < 0)
+		return -errno;
+	if (fchownat(dirfd, temp, o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    utimensat(dirfd, temp, o->times, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	if (r == 0)
+		r = rename_into(dirfd, temp, name);
+	if (r < 0)
+		unlinkat(dirfd, temp, 0);
+	return r;
+}
+
+/* The path did not exist before the run: make it absent again. */
+static int remove_created(struct undo *u, const struct jchange *c)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	struct stat st;
+	int r;
+
+	r = gp_root_open_parent(u->root, c->path, &dirfd, &name);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (unlinkat(dirfd, name, 0) < 0)
+		return -errno;
+	r = fsync_fd(dirfd);
+	if (r == 0)
+		step_done();
+	return r;
+}
+
+/* Directories the change created, innermost first; kept if not empty. */
+static void remove_made_dirs(struct undo *u, const struct jchange *c)
+{
+	for (size_t i = strv_length(c->mkdirs); i-- > 0;) {
+		_cleanup_free_ char *name = NULL;
+		_cleanup_close_ int dirfd = -1;
+
+		if (gp_root_open_parent(u->root, c->mkdirs[i], &dirfd,
+					&name) < 0)
+			continue;
+		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+			fsync(dirfd);
+	}
+}
+
+static int revert_file(struct undo *u, const struct jchange *c, char **what)
+{
+	bool applied = c->saved && !c->failed;
+	const char *verb = "restored";
+	int r = 0, rr;
+
+	remove_temp(u->root, c->path, c->temp);
+	for (size_t i = 0; c->revert_temps && c->revert_temps[i]; i++)
+		remove_temp(u->root, c->path, c->revert_temps[i]);
+	if (applied && !c->orig.existed) {
+		verb = "removed";
+		r = remove_created(u, c);
+	} else if (applied && c->orig.link) {
+		r = restore_link(u, c);
+	} else if (applied) {
+		r = restore_file(u, c);
+	}
+	if (r == 0) {
+		remove_made_dirs(u, c);
+		rr = c->has_dir_times ? root_set_dir_times(u->root, c->dir,
+							   c->dir_times) : 0;
+		/* Not applied: nothing of the directory to answer for. */
+		if (applied)
+			r = rr;
+	}
+	if (applied && !(*what = strprintf("%s %s", verb, c->path)))
+		return -ENOMEM;
+	return r;
+}
+
+static int revert_command(struct undo *u, const struct jchange *c,
+			  char **what)
+{
+	_cleanup_free_ char *cmd = strv_join(c->argv, " ");
+	struct gp_change undo = {
+		.kind = GP_CHANGE_COMMAND,
+		.argv = c->undo_argv,
+		.flags = c->flags,
+	};
+	int r;
+
+	if (!cmd)
+		return -ENOMEM;
+	if (!c->undo_argv) {
+		*what = strprintf("not revertible: %s", cmd);
+		return *what ? -EOPNOTSUPP : -ENOMEM;
+	}
+	r = u->run(u->root, &undo);
+	free(undo.output);
+	*what = strprintf("reverted: %s", cmd);
+	return *what ? r : -ENOMEM;
+}
+
+/* Newest change first; each one reverted is recorded at once. */
+static int undo_changes(struct undo *u, struct jrun *run)
+{
+	_cleanup_(rec_done) struct rec rec = { 0 };
+	int first = 0;
+
+	for (size_t i = run->n; i-- > 0;) {
+		struct jchange *c = &run->changes[i];
+		char *what = NULL;
+		int r;
+
+		if (c->reverted)
+			continue;
+		if (c->kind == GP_CHANGE_COMMAND)
+			r = revert_command(u, c, &what);
+		else
+			r = revert_file(u, c, &what);
+		if (what && undo_item(u->res, what, r) < 0)
+			return -ENOMEM;
+		/* Not revertible is final: asking again will not help. */
+		if (r == 0 || r == -EOPNOTSUPP)
+			r = jfile_seq(&u->jf, "reverted", c->seq, 0);
+		if (r < 0 && first == 0)
+			first = r;
+	}
+	if (first < 0)
+		return first;
+	rec_put(&rec, "undone", 6);
+	return jfile_write(&u->jf, &rec);
+}
+
+/* The runs directory, locked; -EROFS unless the root is writable. */
+static int lock_runs_dir(struct gp_root *root, int *ret_fd)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1, fd = -1;
+	int r;
+
+	r = gp_root_open_parent(root, JOURNAL_DIR, &dirfd, &name);
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/*
+ * The run to undo: @id, or the newest that changed something and is not
+ * undone.  A run may only be undone when no newer run that changed
+ * something is still in place.
+ */
+static int pick_run(const struct gp_root *root, struct jrun *runs, size_t n,
+		    const char *id, struct jrun **ret)
+{
+	size_t k;
+
+	*ret = NULL;
+	for (k = n; k-- > 0;)
+		if (id ? strcmp(runs[k].id, id) == 0
+		       : !runs[k].undone && runs[k].n > 0)
+			break;
+	if (k == (size_t)-1) {
+		struct jrun probe;
+		int r;
+
+		if (!id)
+			return -ENOENT;	/* nothing left to undo */
+		/* Say why it is not there: missing, or unreadable. */
+		r = jrun_load(root, id, &probe);
+		if (r == 0) {
+			jrun_done(&probe);
+			r = -EBADMSG;
+		}
+		return r;
+	}
+	*ret = &runs[k];
+	if (runs[k].undone)
+		return 0;
+	for (size_t i = k + 1; i < n; i++)
+		if (!runs[i].undone && runs[i].n > 0)
+			return -EBUSY;
+	return 0;
+}
+
+static int undo_open(struct undo *u, int runs_fd, const struct jrun *run)
+{
+	u->run_fd = openat(runs_fd, run->id, O_RDONLY | O_DIRECTORY |
+			   O_NOFOLLOW | O_CLOEXEC);
+	if (u->run_fd < 0)
+		return -errno;
+	u->files_fd = openat(u->run_fd, FILES_DIR, O_RDONLY | O_DIRECTORY |
+			     O_NOFOLLOW | O_CLOEXEC);
+	if (u->files_fd < 0)
+		return -errno;
+	u->jf.fd = openat(u->run_fd, JOURNAL_FILE, O_WRONLY | O_APPEND |
+			  O_NOFOLLOW | O_CLOEXEC);
+	if (u->jf.fd < 0)
+		return -errno;
+	/* A crash may have cut the last record: never continue that line. */
+	u->jf.torn = !run->ends_in_newline;
+	return 0;
+}
+
+static int undo_locked(struct undo *u, int runs_fd, const char *run_id)
+{
+	struct jrun *runs = NULL, *run = NULL;
+	size_t n = 0;
+	int r;
+
+	r = jruns_load(u->root, &runs, &n);
+	if (r == 0)
+		r = pick_run(u->root, runs, n, run_id, &run);
+	if (run && !(u->res->run_id = strdup(run->id)))
+		r = -ENOMEM;
+	if (r == 0 && run && run->undone)
+		u->res->already_undone = true;
+	else if (r == 0 && run)
+		r = undo_open(u, runs_fd, run);
+	if (r == 0 && run && !run->undone)
+		r = undo_changes(u, run);
+	undo_close(u);
+	jruns_free(runs, n);
+	return r;
+}
+
+int journal_undo(struct gp_root *root, const char *run_id,
+		 journal_run_fn run_command, struct gp_undo_result *ret)
+{
+	_cleanup_close_ int runs_fd = -1;
+	struct undo u = {
+		.root = root,
+		.run = run_command ? run_command : exec_command,
+		.run_fd = -1,
+		.files_fd = -1,
+		.jf = { .fd = -1 },
+		.res = ret,
+	};
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	steps_reset();
+	if (run_id && !run_id_ok(run_id))
+		return -ENOENT;
+	r = lock_runs_dir(root, &runs_fd);
+	if (r < 0)
+		return r;	/* -ENOENT: no run ever */
+	return undo_locked(&u, runs_fd, run_id);
+}
+
+void undo_result_done(struct gp_undo_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_items; i++)
+		free(r->items[i].what);
+	free(r->items);
+	free(r->run_id);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- history ----------------------------------------------------------- */
+
+int journal_history(const struct gp_root *root, struct gp_run_info **ret,
+		    size_t *ret_n)
+{
+	struct gp_run_info *info;
+	struct jrun *runs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = jruns_load(root, &runs, &n);
+	if (r < 0)
+		return r;
+	info = calloc(n ? n : 1, sizeof(*info));
+	if (!info) {
+		jruns_free(runs, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		info[i] = (struct gp_run_info){
+			.id = TAKE_PTR(runs[i].id),
+			.started = runs[i].started.tv_sec,
+			.started_nsec = runs[i].started.tv_nsec,
+			.version = TAKE_PTR(runs[i].version),
+			.n_changes = runs[i].n,
+			.complete = runs[i].complete,
+			.undone = runs[i].undone,
+		};
+	}
+	jruns_free(runs, n);
+	*ret = info;
+	*ret_n = n;
+	return 0;
+}
+
+void run_info_free(struct gp_run_info *runs, size_t n)
+{
+	for (size_t i = 0; runs && i < n; i++) {
+		free(runs[i].id);
+		free(runs[i].version);
+	}
+	free(runs);
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The planner behind include/guestprep/fix.h: fixers describe changes,
+ * and each is recorded with what the path holds now, so that the plan
+ * can be shown as a diff, an unchanged path is not planned at all (a
+ * second fix run changes nothing), and the journal can refuse to apply
+ * over a file that changed in between.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "guestprep/fix.h"
+#include "runner.h"
+#include "util.h"
+
+const char *gp_change_kind_name(enum gp_change_kind kind)
+{
+	static const char *const names[] = {
+		[GP_CHANGE_WRITE] = "write",
+		[GP_CHANGE_REMOVE] = "remove",
+		[GP_CHANGE_SYMLINK] = "symlink",
+		[GP_CHANGE_COMMAND] = "command",
+	};
+
+	return names[kind];
+}
+
+const char *gp_change_state_name(enum gp_change_state state)
+{
+	static const char *const names[] = {
+		[GP_CHANGE_PLANNED] = "planned",
+		[GP_CHANGE_APPLIED] = "applied",
+		[GP_CHANGE_FAILED] = "failed",
+		[GP_CHANGE_NOT_REACHED] = "not-reached",
+		[GP_CHANGE_MANUAL] = "manual",
+	};
+
+	return names[state];
+}
+
+static void change_free(struct gp_change *c)
+{
+	free(c->check);
+	free(c->why);
+	free(c->path);
+	free(c->data);
+	free(c->target);
+	strv_free(c->argv);
+	strv_free(c->undo_argv);
+	free(c->old_data);
+	free(c->old_target);
+	free(c->output);
+}
+
+void plan_done(struct gp_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_changes; i++)
+		change_free(&plan->changes[i]);
+	free(plan->changes);
+	*plan = (struct gp_plan){ 0 };
+}
+
+/* A new, zeroed change at the end of the plan, or NULL. */
+static struct gp_change *plan_append(struct gp_ctx *ctx, const char *why)
+{
+	struct gp_plan *plan = ctx->plan;
+	struct gp_change *list, *c;
+
+	list = realloc(plan->changes, (plan->n_changes + 1) * sizeof(*list));
+	if (!list)
+		return NULL;
+	plan->changes = list;
+	c = memset(&list[plan->n_changes], 0, sizeof(*c));
+	c->check = strdup(ctx->check ? ctx->check->id : "");
+	c->why = strdup(why);
+	if (!c->check || !c->why) {
+		change_free(c);
+		return NULL;
+	}
+	plan->n_changes++;
+	return c;
+}
+
+/* The change already planned for @path, so two fixers of one file merge. */
+static struct gp_change *planned(struct gp_ctx *ctx, const char *path)
+{
+	for (size_t i = 0; i < ctx->plan->n_changes; i++) {
+		struct gp_change *c = &ctx->plan->changes[i];
+
+		if (c->path && strcmp(c->path, path) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* Record what @path is now (not following a final symlink). */
+static int observe(const struct gp_root *root, const char *path,
+		   struct gp_change *c)
+{
+	struct stat st;
+	int r = gp_root_stat(root, path, false, &st);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	c->existed = true;
+	if (S_ISLNK(st.st_mode)) {
+		c->was_link = true;
+		return gp_root_readlink(root, path, &c->old_target);
+	}
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return gp_root_read_file(root, path, 0, &c->old_data, &c->old_len);
+}
+
+static bool same_content(const struct gp_change *c, const char *data,
+			 size_t len)
+{
+	return c->existed && !c->was_link && c->old_len == len &&
+	       memcmp(c->old_data, data, len) == 0;
+}
+
+/* Fill @c as a write of @data; 1 when the path already holds it. */
+static int prepare_write(struct gp_ctx *ctx, struct gp_change *c,
+			 const char *path, const char *data, size_t len,
+			 mode_t mode)
+{
+	int r = observe(ctx->root, path, c);
+
+	if (r < 0)
+		return r;
+	if (same_content(c, data, len))
+		return 1;
+	c->kind = GP_CHANGE_WRITE;
+	c->mode = mode;
+	c->path = strdup(path);
+	c->data = malloc(len + 1);
+	if (!c->path || !c->data)
+		return -ENOMEM;
+	memcpy(c->data, data, len);
+	c->data[len] = '\0';
+	c->len = len;
+	return 0;
+}
+
+int gp_plan_write(struct gp_ctx *ctx, const char *path, const char *data,
+		  size_t len, mode_t mode, const char *why)
+{
+	_cleanup_free_ char *real = NULL;
+	struct gp_change *c, *prev;
+	int r;
+
+	if (!ctx->plan)
+		return -EPERM;
+	/* Edit what a symlink points to, as an editor would. */
+	r = gp_root_resolve(ctx->root, path, &real);
+	if (r < 0)
+		return r;
+	prev = planned(ctx, real);
+	if (prev && prev->kind == GP_CHANGE_WRITE) {
+		char *copy = malloc(len + 1);
+
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, data, len);
+		copy[len] = '\0';
+		free(prev->data);
+		prev->data = copy;
+		prev->len = len;
+		return 0;
+	}
+	c = plan_append(ctx, why);
+	if (!c)
+		return -ENOMEM;
+	r = prepare_write(ctx, c, real, data, len, mode);
+	if (r != 0) {
+		change_free(c);
+		ctx->plan->n_changes--;
+	}
+	return r < 0 ? r : 0;
+}
+
+int gp_plan_remove(struct gp_ctx *ctx, const char *path, const char *why)
+{
+	struct gp_change *c;
+	int r;
+
+	if (!ctx->plan)
+		return -EPERM;
+	if (planned(ctx, path))
+		return -EEXIST;
+	c = plan_append(ctx, why);
+	if (!c)
+		return -ENOMEM;
+	c->kind = GP_CHANGE_REMOVE;
+	c->path = strdup(path);
+	r = c->path ? observe(ctx->root, path, c) : -ENOMEM;
+	if (r < 0 || !c->existed) {
+		change_free(c);
+		ctx->plan->n_changes--;
+	}
+	return r < 0 ? r : 0;
+}
+
+int gp_plan_symlink(struct gp_ctx *ctx, const char *path, const char *target,
+		    const char *why)
+{
+	struct gp_change *c;
+	int r;
+
+	if (!ctx->plan)
+		return -EPERM;
+	if (planned(ctx, path))
+		return -EEXIST;
+	c = plan_append(ctx, why);
+	if (!c)
+		return -ENOMEM;
+	c->kind = GP_CHANGE_SYMLINK;
+	c->path = strdup(path);
+	c->target = strdup(target);
+	r = c->path && c->target ? observe(ctx->root, path, c) : -ENOMEM;
+	/* Already the very link asked for: nothing to do. */
+	if (r < 0 || (c->was_link && strcmp(c->old_target, target) == 0)) {
+		change_free(c);
+		ctx->plan->n_changes--;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int copy_argv(const char *const *argv, char ***ret)
+{
+	char **v = NULL;
+
+	for (size_t i = 0; argv && argv[i]; i++)
+		if (strv_push(&v, argv[i]) < 0) {
+			strv_free(v);
+			return -ENOMEM;
+		}
+	*ret = v;
+	return 0;
+}
+
+int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
+		    const char *const *undo_argv, unsigned flags,
+		    const char *why)
+{
+	struct gp_change *c;
+
+	if (!ctx->plan)
+		return -EPERM;
+	if (!argv || !argv[0] || argv[0][0] != '/')
+		return -EINVAL;
+	c = plan_append(ctx, why);
+	if (!c)
+		return -ENOMEM;
+	c->kind = GP_CHANGE_COMMAND;
+	c->flags = flags;
+	if (copy_argv(argv, &c->argv) < 0 ||
+	    copy_argv(undo_argv, &c->undo_argv) < 0) {
+		change_free(c);
+		ctx->plan->n_changes--;
+		return -ENOMEM;
+	}
+	return 0;
+}
