@@ -106,7 +106,10 @@ int fix_run(struct gp_options *o)
 	if (rc)
 		goto out;
 
-	if (!o->dry_run && plan.n_changes > 0 && confirmed(o, &plan)) {
+	if (!o->dry_run && plan.n_changes > 0 && !confirmed(o, &plan)) {
+		gp_log(GP_LOG_WARNING, "not confirmed: nothing was changed");
+		res.dry_run = true;	/* as good as one: shown, not applied */
+	} else if (!o->dry_run && plan.n_changes > 0) {
 		r = apply_plan(&s, &plan, &run_id);
 		/* Judge the result afresh; keep the first verdict beside it. */
 		before = s.report;
