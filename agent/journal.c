@@ -1246,25 +1246,14 @@ const char *journal_run_id(const struct gp_journal *j)
 	return j->id;
 }
 
-/*
- * Create (if needed) and lock the runs directory.  Backups may hold
- * secrets (/etc/shadow), so only root may look into it.
- */
-static int open_runs_dir(struct gp_root *root, int *ret_fd)
+/* The runs directory, locked; -EROFS unless the root is writable. */
+static int lock_runs_dir(struct gp_root *root, int *ret_fd)
 {
 	_cleanup_free_ char *name = NULL;
 	_cleanup_close_ int dirfd = -1, fd = -1;
 	int r;
 
-	r = root_mkdir(root, "/var", 0755);
-	if (r == 0)
-		r = root_mkdir(root, "/var/lib", 0755);
-	if (r == 0)
-		r = root_mkdir(root, "/var/lib/guestprep", 0700);
-	if (r == 0)
-		r = root_mkdir(root, JOURNAL_DIR, 0700);
-	if (r == 0)
-		r = gp_root_open_parent(root, JOURNAL_DIR, &dirfd, &name);
+	r = gp_root_open_parent(root, JOURNAL_DIR, &dirfd, &name);
 	if (r < 0)
 		return r;
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -1275,6 +1264,24 @@ static int open_runs_dir(struct gp_root *root, int *ret_fd)
 		return errno == EWOULDBLOCK ? -EBUSY : -errno;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
+}
+
+/*
+ * Create (if needed) and lock the runs directory.  Backups may hold
+ * secrets (/etc/shadow), so only root may look into it.
+ */
+static int open_runs_dir(struct gp_root *root, int *ret_fd)
+{
+	int r;
+
+	r = root_mkdir(root, "/var", 0755);
+	if (r == 0)
+		r = root_mkdir(root, "/var/lib", 0755);
+	if (r == 0)
+		r = root_mkdir(root, "/var/lib/guestprep", 0700);
+	if (r == 0)
+		r = root_mkdir(root, JOURNAL_DIR, 0700);
+	return r < 0 ? r : lock_runs_dir(root, ret_fd);
 }
 
 /* RUN-ID: sortable UTC time and pid; a suffix if that is taken. */
@@ -2172,25 +2179,6 @@ static int undo_changes(struct undo *u, struct jrun *run)
 	return jfile_write(&u->jf, &rec);
 }
 
-/* The runs directory, locked; -EROFS unless the root is writable. */
-static int lock_runs_dir(struct gp_root *root, int *ret_fd)
-{
-	_cleanup_free_ char *name = NULL;
-	_cleanup_close_ int dirfd = -1, fd = -1;
-	int r;
-
-	r = gp_root_open_parent(root, JOURNAL_DIR, &dirfd, &name);
-	if (r < 0)
-		return r;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				 O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		return errno == EWOULDBLOCK ? -EBUSY : -errno;
-	*ret_fd = TAKE_FD(fd);
-	return 0;
-}
 
 /*
  * The run to undo: @id, or the newest that changed something and is not

@@ -82,6 +82,12 @@ static struct gp_change *plan_append(struct gp_ctx *ctx, const char *why)
 	return c;
 }
 
+/* Drop the last change appended, when it turned out to be no change. */
+static void plan_drop_last(struct gp_ctx *ctx)
+{
+	change_free(&ctx->plan->changes[--ctx->plan->n_changes]);
+}
+
 /* The change already planned for @path, so two fixers of one file merge. */
 static struct gp_change *planned(struct gp_ctx *ctx, const char *path)
 {
@@ -177,14 +183,15 @@ int gp_plan_write(struct gp_ctx *ctx, const char *path, const char *data,
 	if (!c)
 		return -ENOMEM;
 	r = prepare_write(ctx, c, real, data, len, mode);
-	if (r != 0) {
-		change_free(c);
-		ctx->plan->n_changes--;
-	}
+	if (r != 0)
+		plan_drop_last(ctx);	/* failed, or already so */
 	return r < 0 ? r : 0;
 }
 
-int gp_plan_remove(struct gp_ctx *ctx, const char *path, const char *why)
+/* Append a change of @kind to @path, with what the path holds now. */
+static int plan_path_change(struct gp_ctx *ctx, enum gp_change_kind kind,
+			    const char *path, const char *why,
+			    struct gp_change **ret)
 {
 	struct gp_change *c;
 	int r;
@@ -196,39 +203,46 @@ int gp_plan_remove(struct gp_ctx *ctx, const char *path, const char *why)
 	c = plan_append(ctx, why);
 	if (!c)
 		return -ENOMEM;
-	c->kind = GP_CHANGE_REMOVE;
+	c->kind = kind;
 	c->path = strdup(path);
 	r = c->path ? observe(ctx->root, path, c) : -ENOMEM;
-	if (r < 0 || !c->existed) {
-		change_free(c);
-		ctx->plan->n_changes--;
+	if (r < 0) {
+		plan_drop_last(ctx);
+		return r;
 	}
-	return r < 0 ? r : 0;
+	*ret = c;
+	return 0;
+}
+
+int gp_plan_remove(struct gp_ctx *ctx, const char *path, const char *why)
+{
+	struct gp_change *c;
+	int r = plan_path_change(ctx, GP_CHANGE_REMOVE, path, why, &c);
+
+	if (r == 0 && !c->existed)
+		plan_drop_last(ctx);	/* nothing there to remove */
+	return r;
 }
 
 int gp_plan_symlink(struct gp_ctx *ctx, const char *path, const char *target,
 		    const char *why)
 {
 	struct gp_change *c;
-	int r;
+	int r = plan_path_change(ctx, GP_CHANGE_SYMLINK, path, why, &c);
 
-	if (!ctx->plan)
-		return -EPERM;
-	if (planned(ctx, path))
-		return -EEXIST;
-	c = plan_append(ctx, why);
-	if (!c)
-		return -ENOMEM;
-	c->kind = GP_CHANGE_SYMLINK;
-	c->path = strdup(path);
-	c->target = strdup(target);
-	r = c->path && c->target ? observe(ctx->root, path, c) : -ENOMEM;
+	if (r < 0)
+		return r;
 	/* Already the very link asked for: nothing to do. */
-	if (r < 0 || (c->was_link && strcmp(c->old_target, target) == 0)) {
-		change_free(c);
-		ctx->plan->n_changes--;
+	if (c->was_link && strcmp(c->old_target, target) == 0) {
+		plan_drop_last(ctx);
+		return 0;
 	}
-	return r < 0 ? r : 0;
+	c->target = strdup(target);
+	if (!c->target) {
+		plan_drop_last(ctx);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int copy_argv(const char *const *argv, char ***ret)
@@ -261,8 +275,7 @@ int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
 	c->flags = flags;
 	if (copy_argv(argv, &c->argv) < 0 ||
 	    copy_argv(undo_argv, &c->undo_argv) < 0) {
-		change_free(c);
-		ctx->plan->n_changes--;
+		plan_drop_last(ctx);
 		return -ENOMEM;
 	}
 	return 0;
