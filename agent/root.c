@@ -318,6 +318,86 @@ static int walk_up(const struct gp_root *root, struct walk *w)
  * w->name name the last component, which is not a symlink when @follow
  * (it may not exist: the caller's openat() then says ENOENT).
  */
+/* Drop the component just handled: @rest becomes the whole of @todo. */
+static void walk_consume(char *todo, const char *rest)
+{
+	memmove(todo, rest, strlen(rest) + 1);
+}
+
+/* The symlink @name: splice its target in front of @rest. */
+static int walk_follow(const struct gp_root *root, struct walk *w,
+		       const char *name, char **todo, const char *rest,
+		       unsigned *links)
+{
+	_cleanup_free_ char *target = NULL;
+	int r;
+
+	if (++*links > GP_MAX_LINKS)
+		return -ELOOP;
+	r = read_link_at(w->dirfd, name, &target);
+	if (r < 0)
+		return r;
+	/* Absolute targets start again from the root, never from "/". */
+	if (target[0] == '/') {
+		r = reopen_root(root, w);
+		if (r < 0)
+			return r;
+	}
+	return path_splice(todo, target, rest);
+}
+
+/*
+ * One component of the walk: 1 when the walk ended (w->name is set), 0
+ * to go on with what is left in *todo, or -errno.
+ */
+static int walk_step(const struct gp_root *root, struct walk *w, char **todo,
+		     bool follow, unsigned *links)
+{
+	_cleanup_free_ char *name = NULL;
+	const char *comp, *rest;
+	size_t len = next_component(*todo, &comp, &rest);
+	bool last = only_slashes(rest);
+	struct stat st;
+	int r;
+
+	if (len == 0) {
+		w->name = strdup(".");
+		return w->name ? 1 : -ENOMEM;
+	}
+	if (len == 1 && comp[0] == '.') {
+		walk_consume(*todo, rest);
+		return 0;
+	}
+	if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+		r = walk_up(root, w);
+		walk_consume(*todo, rest);
+		return r;
+	}
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	name = strndup(comp, len);
+	if (!name)
+		return -ENOMEM;
+
+	if (fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT || !last)
+			return -errno;
+		w->name = TAKE_PTR(name);	/* the caller's open says ENOENT */
+		return 1;
+	}
+	if (S_ISLNK(st.st_mode) && (follow || !last))
+		return walk_follow(root, w, name, todo, rest, links);
+	if (last) {
+		w->name = TAKE_PTR(name);
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	r = walk_enter(w, comp, len);
+	walk_consume(*todo, rest);
+	return r;
+}
+
 static int root_walk(const struct gp_root *root, const char *path,
 		     bool follow, struct walk *w)
 {
@@ -328,89 +408,11 @@ static int root_walk(const struct gp_root *root, const char *path,
 	w->dirfd = -1;
 	w->name = NULL;
 	w->canon = strdup("");
-	if (!todo || !w->canon)
-		goto nomem;
-	r = reopen_root(root, w);
-	if (r < 0)
-		goto fail;
-
-	for (;;) {
-		const char *comp, *rest;
-		size_t len = next_component(todo, &comp, &rest);
-		bool last = only_slashes(rest);
-		_cleanup_free_ char *name = NULL, *target = NULL;
-		struct stat st;
-
-		if (len == 0) {
-			w->name = strdup(".");
-			if (!w->name)
-				goto nomem;
-			return 0;
-		}
-		if (len == 1 && comp[0] == '.') {
-			memmove(todo, rest, strlen(rest) + 1);
-			continue;
-		}
-		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
-			r = walk_up(root, w);
-			if (r < 0)
-				goto fail;
-			memmove(todo, rest, strlen(rest) + 1);
-			continue;
-		}
-		if (len > NAME_MAX) {
-			r = -ENAMETOOLONG;
-			goto fail;
-		}
-		name = strndup(comp, len);
-		if (!name)
-			goto nomem;
-
-		if (fstatat(w->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT && last) {
-				w->name = TAKE_PTR(name);
-				return 0;
-			}
-			r = -errno;
-			goto fail;
-		}
-
-		if (S_ISLNK(st.st_mode) && (follow || !last)) {
-			if (++links > GP_MAX_LINKS) {
-				r = -ELOOP;
-				goto fail;
-			}
-			r = read_link_at(w->dirfd, name, &target);
-			if (r < 0)
-				goto fail;
-			if (target[0] == '/') {
-				r = reopen_root(root, w);
-				if (r < 0)
-					goto fail;
-			}
-			r = path_splice(&todo, target, rest);
-			if (r < 0)
-				goto fail;
-			continue;
-		}
-
-		if (last) {
-			w->name = TAKE_PTR(name);
-			return 0;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			r = -ENOTDIR;
-			goto fail;
-		}
-		r = walk_enter(w, comp, len);
-		if (r < 0)
-			goto fail;
-		memmove(todo, rest, strlen(rest) + 1);
-	}
-
-nomem:
-	r = -ENOMEM;
-fail:
+	r = todo && w->canon ? reopen_root(root, w) : -ENOMEM;
+	while (r == 0)
+		r = walk_step(root, w, &todo, follow, &links);
+	if (r > 0)
+		return 0;
 	walk_done(w);
 	return r;
 }
