@@ -12,6 +12,8 @@ extern const struct gp_plugin os_plugin;
 extern const struct gp_plugin selinux_plugin;
 extern const struct gp_plugin system_files_plugin;
 extern const struct gp_plugin disk_space_plugin;
+extern const struct gp_plugin fstab_plugin;
+extern const struct gp_plugin bootloader_plugin;
 extern const struct gp_plugin qemu_ga_plugin;
 extern const struct gp_plugin cloud_init_plugin;
 
@@ -20,6 +22,8 @@ const struct gp_plugin *const gp_plugins[] = {
 	&selinux_plugin,
 	&system_files_plugin,
 	&disk_space_plugin,
+	&fstab_plugin,
+	&bootloader_plugin,
 	&qemu_ga_plugin,
 	&cloud_init_plugin,
 	NULL,
