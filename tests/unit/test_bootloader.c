@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <blkid.h>
 #include <string.h>
 
 #include "harness.h"
@@ -20,6 +21,19 @@
 #define U7 "6b2f3c1e-8a4d-4f0e-9c7b-2d5e1a9f0b34"
 
 #define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
+
+/* What the "live" device /dev/sda2 answers (libblkid, wrapped). */
+#define LIVE_UUID "0c0ffee0-1111-4222-8333-444455556666"
+
+char *__wrap_blkid_get_tag_value(blkid_cache cache, const char *tagname,
+				 const char *devname);
+char *__wrap_blkid_get_tag_value(blkid_cache cache, const char *tagname,
+				 const char *devname)
+{
+	if (strcmp(tagname, "UUID") == 0 && strcmp(devname, "/dev/sda2") == 0)
+		return strdup(LIVE_UUID);
+	return NULL;
+}
 
 static void expect_fixture(const char *fixture, const char *id,
 			   enum gp_status status)
@@ -338,6 +352,44 @@ static void fix_offline_without_uuid_is_not_fixable(void **state)
 	harness_free(h);
 }
 
+/* Run the checks and plan as on a live system, where devices answer. */
+static struct harness *plan_live(const char *tree)
+{
+	struct harness *h = harness_run(tree, "bootloader", NULL);
+
+	report_done(&h->report);
+	h->host.live = true;
+	assert_int_equal(runner_run(&h->ctx), 0);
+	h->ctx.plan = &h->plan;
+	assert_int_equal(runner_plan_fixes(&h->ctx), 0);
+	return h;
+}
+
+/* Live, the device itself gives the UUID, even when fstab has none. */
+static void fix_live_asks_the_device(void **state)
+{
+	char *tree = tree_kept(tree_copy("bootloader/centos6-sda"));
+	char *before, *after;
+	struct harness *h;
+	const struct gp_change *c;
+
+	tree_write(tree, "etc/fstab", "/dev/sda2 / ext4 defaults 1 1\n");
+	before = read_fixture("bootloader/centos6-sda", LEGACY);
+	/* Kernel lines only: the comment that names /dev/sda2 stays. */
+	after = replace(before, "ro root=/dev/sda2 rd_NO_LUKS",
+			"ro root=UUID=" LIVE_UUID " rd_NO_LUKS");
+	h = plan_live(tree);
+	harness_expect(h, "bootloader.root", GP_FAIL);
+	assert_true(harness_find(h, "bootloader.root")->fixable);
+	c = harness_planned(h, "/" LEGACY);
+	assert_non_null(c);
+	assert_string_equal(c->data, after);
+	assert_int_equal(h->plan.n_changes, 1);
+	harness_free(h);
+	free(before);
+	free(after);
+}
+
 static void fix_nothing_when_fine(void **state)
 {
 	static const char *const fine[] = {
@@ -373,6 +425,7 @@ int main(void)
 		TEST(fix_legacy_uses_fstab_uuid),
 		TEST(fix_grub2_edits_cfg_and_default),
 		TEST(fix_offline_without_uuid_is_not_fixable),
+		TEST(fix_live_asks_the_device),
 		TEST(fix_nothing_when_fine),
 	};
 
