@@ -63,6 +63,8 @@ struct gp_plan {
 	size_t n_changes;
 };
 
+/* Free what one change owns (not the change itself). */
+void change_done(struct gp_change *change);
 void plan_done(struct gp_plan *plan);
 
 #endif

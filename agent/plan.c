@@ -39,7 +39,7 @@ const char *gp_change_state_name(enum gp_change_state state)
 	return names[state];
 }
 
-static void change_free(struct gp_change *c)
+void change_done(struct gp_change *c)
 {
 	free(c->check);
 	free(c->why);
@@ -56,7 +56,7 @@ static void change_free(struct gp_change *c)
 void plan_done(struct gp_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_changes; i++)
-		change_free(&plan->changes[i]);
+		change_done(&plan->changes[i]);
 	free(plan->changes);
 	*plan = (struct gp_plan){ 0 };
 }
@@ -75,7 +75,7 @@ static struct gp_change *plan_append(struct gp_ctx *ctx, const char *why)
 	c->check = strdup(ctx->check ? ctx->check->id : "");
 	c->why = strdup(why);
 	if (!c->check || !c->why) {
-		change_free(c);
+		change_done(c);
 		return NULL;
 	}
 	plan->n_changes++;
@@ -85,7 +85,7 @@ static struct gp_change *plan_append(struct gp_ctx *ctx, const char *why)
 /* Drop the last change appended, when it turned out to be no change. */
 static void plan_drop_last(struct gp_ctx *ctx)
 {
-	change_free(&ctx->plan->changes[--ctx->plan->n_changes]);
+	change_done(&ctx->plan->changes[--ctx->plan->n_changes]);
 }
 
 /* The change already planned for @path, so two fixers of one file merge. */

@@ -286,18 +286,8 @@ struct plan {
 
 static void plan_free(struct plan *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		struct gp_change *c = &p->c[i];
-
-		free(c->path);
-		free(c->data);
-		free(c->target);
-		strv_free(c->argv);
-		strv_free(c->undo_argv);
-		free(c->old_data);
-		free(c->old_target);
-		free(c->output);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		change_done(&p->c[i]);
 	p->n = 0;
 }
 
