@@ -64,6 +64,10 @@ static const struct profile_key profile_keys[] = {
 	KEY("network.multiple_nics", KT_STATUS, multiple_nics),
 	KEY("network.ipv6", KT_STATUS, ipv6),
 	KEY("firewall.active", KT_STATUS, firewall_active),
+	/* network (issue 6): more keys here */
+	/* firewall (issue 6): more keys here */
+	/* sshd (issue 6): more keys here */
+	/* virtio (issue 5): keys here */
 	KEY("qemu_ga.installed", KT_STATUS, qemu_ga_installed),
 	KEY("cloud_init.missing", KT_STATUS, cloud_init_missing),
 	KEY("cloud_init.datasources", KT_STRV, cloud_init_datasources),

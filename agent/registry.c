@@ -12,8 +12,13 @@ extern const struct gp_plugin os_plugin;
 extern const struct gp_plugin selinux_plugin;
 extern const struct gp_plugin system_files_plugin;
 extern const struct gp_plugin disk_space_plugin;
+extern const struct gp_plugin storage_plugin;
 extern const struct gp_plugin fstab_plugin;
 extern const struct gp_plugin bootloader_plugin;
+extern const struct gp_plugin virtio_plugin;
+extern const struct gp_plugin network_plugin;
+extern const struct gp_plugin firewall_plugin;
+extern const struct gp_plugin sshd_plugin;
 extern const struct gp_plugin qemu_ga_plugin;
 extern const struct gp_plugin cloud_init_plugin;
 
@@ -22,8 +27,13 @@ const struct gp_plugin *const gp_plugins[] = {
 	&selinux_plugin,
 	&system_files_plugin,
 	&disk_space_plugin,
+	&storage_plugin,
 	&fstab_plugin,
 	&bootloader_plugin,
+	&virtio_plugin,
+	&network_plugin,
+	&firewall_plugin,
+	&sshd_plugin,
 	&qemu_ga_plugin,
 	&cloud_init_plugin,
 	NULL,

@@ -72,6 +72,11 @@ network.static_ip = fail
 network.multiple_nics = fail
 network.ipv6 = fail
 firewall.active = warn
+# network (issue 6): more keys here
+# firewall (issue 6): more keys here
+# sshd (issue 6): more keys here
+
+# virtio (issue 5): keys here
 
 # "qemu-ga cannot be installed"; cloud-init is recommended.
 qemu_ga.installed = fail

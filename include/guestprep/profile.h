@@ -79,6 +79,11 @@ struct gp_profile {
 	enum gp_status multiple_nics;
 	enum gp_status ipv6;
 	enum gp_status firewall_active;	/* an active firewall, port open */
+	/* network (issue 6): more fields here */
+	/* firewall (issue 6): more fields here */
+	/* sshd (issue 6): more fields here */
+
+	/* virtio (issue 5): fields here */
 
 	/* software */
 	enum gp_status qemu_ga_installed;
