@@ -9,7 +9,7 @@
  *     /usr/lib/systemd/system or /lib/systemd/system (the first wins);
  *     masked when the /etc one is a link to /dev/null or an empty file;
  *     enabled by a NAME.service (or alias) link in any
- *     /etc/systemd/system/*.wants or *.requires directory, or through
+ *     ".requires" directory of /etc/systemd/system, or through
  *     socket activation: NAME.socket enabled the same way;
  *   - SysV: start links S<nn>NAME in /etc/rcN.d or /etc/rc.d/rcN.d that
  *     point to an existing script (ignored under systemd when a native
