@@ -8,7 +8,7 @@
  *   - systemd: a unit file NAME.service in /etc/systemd/system,
  *     /usr/lib/systemd/system or /lib/systemd/system (the first wins);
  *     masked when the /etc one is a link to /dev/null or an empty file;
- *     enabled by a NAME.service (or alias) link in any
+ *     enabled by a NAME.service (or alias) link in a ".wants" or
  *     ".requires" directory of /etc/systemd/system, or through
  *     socket activation: NAME.socket enabled the same way;
  *   - SysV: start links S<nn>NAME in /etc/rcN.d or /etc/rc.d/rcN.d that
