@@ -26,6 +26,8 @@ void cli_help(FILE *f)
 	      "      --only ID,...    run only these plugins, checks or findings\n"
 	      "      --skip ID,...    leave these out\n"
 	      "  -s, --set KEY=VALUE  override a profile key (repeatable)\n"
+	      "  -d, --disk PATH      raw disk image or block device of the system\n"
+	      "                       (with --root); again for each data disk\n"
 	      "      --color WHEN     auto, always or never (default auto)\n"
 	      "  -v, --verbose        details for every finding, debug log on stderr\n"
 	      "\n"
@@ -131,6 +133,7 @@ static const struct option long_options[] = {
 	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "skip", required_argument, NULL, OPT_SKIP },
 	{ "set", required_argument, NULL, 's' },
+	{ "disk", required_argument, NULL, 'd' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -177,6 +180,8 @@ static int apply_option(struct gp_options *o, int c, const char *arg,
 			return strv_push(&o->set, arg);
 		*ret_error = strprintf("--set: \"%s\" is not KEY=VALUE", arg);
 		return -EINVAL;
+	case 'd':
+		return strv_push(&o->disks, arg);
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -224,7 +229,7 @@ int cli_parse(int argc, char **argv, struct gp_options *ret, char **ret_error)
 	opterr = 0;
 	optind = 1;
 	while (r == 0 &&
-	       (c = getopt_long(argc, argv, ":r:p:c:f:o:s:vhny", long_options,
+	       (c = getopt_long(argc, argv, ":r:p:c:f:o:s:d:vhny", long_options,
 				NULL)) != -1) {
 		if (c == ':') {
 			*ret_error = strprintf("option %s needs a value",
@@ -263,5 +268,6 @@ void cli_done(struct gp_options *o)
 	strv_free(o->only);
 	strv_free(o->skip);
 	strv_free(o->set);
+	strv_free(o->disks);
 	*o = (struct gp_options){ 0 };
 }

@@ -45,6 +45,7 @@ struct gp_options {
 	char **only;
 	char **skip;
 	char **set;		/* "key=value" profile overrides */
+	char **disks;		/* --disk: system disk first, then data disks */
 	enum gp_color color;
 	bool verbose;
 	/* fix and undo */

@@ -26,6 +26,13 @@ bool gp_ctx_remove_packages(const struct gp_ctx *ctx)
 	return ctx->remove_packages;
 }
 
+char *const *gp_ctx_disks(const struct gp_ctx *ctx)
+{
+	static char *const none[] = { NULL };
+
+	return ctx->disks ? ctx->disks : none;
+}
+
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes)
 {
 	ctx->system_disk_bytes = bytes;

@@ -25,6 +25,7 @@ struct gp_ctx {
 	uint64_t system_disk_bytes;	/* 0: unknown */
 	struct gp_plan *plan;		/* fix mode: where fixers plan */
 	bool remove_packages;		/* fix --remove-packages */
+	char *const *disks;		/* --disk paths, may be NULL */
 };
 
 /* The plugins compiled in, NULL-terminated (agent/registry.c). */

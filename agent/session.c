@@ -112,7 +112,8 @@ int session_open(struct gp_session *s, struct gp_options *o, bool writable)
 	s->ctx = (struct gp_ctx){ .root = s->root, .host = &s->host,
 				  .profile = s->profile, .report = &s->report,
 				  .only = o->only, .skip = o->skip,
-				  .remove_packages = o->remove_packages };
+				  .remove_packages = o->remove_packages,
+				  .disks = o->disks };
 	return 0;
 }
 

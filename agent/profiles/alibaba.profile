@@ -48,6 +48,13 @@ storage.ext4_forbidden = 64bit project+quota
 storage.uefi_boot = fail
 # "Only a single root partition is supported."
 storage.multiple_partitions = fail
+# /usr or /var on partitions of their own: "system disk partitions
+# cannot be adjusted"; the instance may still boot, so a warning.
+storage.separate_mounts = warn
+# A disk smaller than the minimum is imported at the minimum size (the
+# import form's value); the file system does not grow by itself.
+storage.system_disk_small = warn
+storage.data_disk_small = warn
 
 # "Do not modify /etc/selinux/config to enable SELinux."  The fixer
 # sets the mode below (disabled, or permissive to keep the labels).

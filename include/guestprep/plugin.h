@@ -54,6 +54,13 @@ const struct gp_profile *gp_ctx_profile(const struct gp_ctx *ctx);
 /* Fix mode: whether packages may be removed (--remove-packages). */
 bool gp_ctx_remove_packages(const struct gp_ctx *ctx);
 
+/*
+ * Disk images or block devices given with --disk, NULL-terminated (never
+ * NULL): the first is the system disk, the others data disks.  Host
+ * paths, outside the root: an offline tree has no device to find.
+ */
+char *const *gp_ctx_disks(const struct gp_ctx *ctx);
+
 /* Facts a plugin learns that the import parameters need. */
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes);
 

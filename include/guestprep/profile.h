@@ -57,6 +57,9 @@ struct gp_profile {
 	char **ext4_forbidden;		/* "64bit", "project+quota" */
 	enum gp_status uefi_boot;
 	enum gp_status multiple_partitions;
+	enum gp_status separate_mounts;	/* /usr or /var on their own */
+	enum gp_status system_disk_small; /* below the minimum: grown */
+	enum gp_status data_disk_small;
 
 	/* selinux */
 	enum gp_status selinux_enforcing;
