@@ -35,6 +35,7 @@ struct gp_change {
 	char **argv;		/* command, NULL-terminated */
 	char **undo_argv;	/* what reverts it, or NULL */
 	unsigned flags;		/* GP_CMD_* */
+	char **replaces;	/* files the journal keeps before it runs */
 
 	/* The path as the planner saw it. */
 	bool existed;

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "guestprep/bootcfg.h"
 #include "guestprep/host.h"
 #include "guestprep/log.h"
 #include "guestprep/macro.h"
@@ -349,19 +350,13 @@ static bool esp_has_loader(const struct gp_root *root, const char *esp)
  */
 static enum gp_boot offline_boot(const struct gp_root *root)
 {
-	static const char *const esps[] = { "/boot/efi/EFI", "/efi/EFI" };
-	static const char *const bios[] = {
-		"/boot/grub/menu.lst",
-		"/boot/grub/grub.conf",
-		"/boot/grub/grub.cfg",
-		"/boot/grub2/grub.cfg",
-	};
+	static const char *const esps[] = { GP_GRUB_EFI_DIR, "/efi/EFI" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(esps); i++)
 		if (esp_has_loader(root, esps[i]))
 			return GP_BOOT_UEFI;
-	for (size_t i = 0; i < ARRAY_SIZE(bios); i++)
-		if (gp_root_exists(root, bios[i]))
+	for (size_t i = 0; gp_grub_bios_configs[i]; i++)
+		if (gp_root_exists(root, gp_grub_bios_configs[i]))
 			return GP_BOOT_BIOS;
 	return GP_BOOT_UNKNOWN;
 }

@@ -27,7 +27,12 @@
  *            to be used), dir + datime + dmtime (the directory the change
  *            modifies, and its times before), size (a write), mode (of
  *            a new file), target (a link); a command: flags, arg...,
- *            undo... (its argv and undo argv, one field per word)
+ *            undo... (its argv and undo argv, one field per word),
+ *            keep... (the files it replaces, kept by the keep records
+ *            just before it)
+ *   intent   kind=keep: seq, path, dir + datime + dmtime: a file a
+ *            command is about to replace, saved like the original of a
+ *            write (undo restores it, or removes it if it was absent)
  *   saved    seq, existed (0|1); when 1: type (file|link), mode (octal),
  *            uid, gid, atime, mtime (s.ns); a file: size, backup (name
  *            in files/), xattrs (name in files/, if it has any); a link:
@@ -484,6 +489,7 @@ struct jchange {
 	bool saved;
 	struct jsaved orig;
 	bool done, failed, reverted;
+	bool keeps;		/* a command whose files are kept */
 };
 
 struct jrun {
@@ -553,6 +559,7 @@ static int parse_intent_fields(struct jchange *c, const struct line *l)
 			r = line_strv(l, "undo", &c->undo_argv);
 		if (r == 0 && !c->argv)
 			r = -EBADMSG;
+		c->keeps = line_get(l, "keep") != NULL;
 		return r;
 	}
 	r = dup_field(l, "path", true, &c->path);
@@ -581,7 +588,10 @@ static int parse_intent(struct jrun *run, const struct line *l)
 	c = &run->changes[run->n++];
 	memset(c, 0, sizeof(*c));
 	c->seq = (unsigned)seq;
-	if (parse_kind(line_get(l, "kind"), &c->kind) < 0)
+	/* A kept file is restored as the original of a write is. */
+	if (line_get(l, "kind") && strcmp(line_get(l, "kind"), "keep") == 0)
+		c->kind = GP_CHANGE_WRITE;
+	else if (parse_kind(line_get(l, "kind"), &c->kind) < 0)
 		return -EBADMSG;
 	return parse_intent_fields(c, l);
 }
@@ -1397,6 +1407,7 @@ struct fchange {
 	struct stat st;		/* the original (lstat) */
 	struct xattrs xattrs;	/* a regular original's attributes */
 	bool changed;		/* the original was replaced or removed */
+	bool keep;		/* only kept, for a command to replace */
 };
 
 static void fchange_done(struct fchange *f)
@@ -1556,7 +1567,8 @@ static int record_intent(struct fchange *f)
 	_cleanup_(rec_done) struct rec r = { 0 };
 	const struct gp_change *c = f->c;
 
-	rec_printf(&r, "intent seq=%u kind=%s", f->seq, kind_names[c->kind]);
+	rec_printf(&r, "intent seq=%u kind=%s", f->seq,
+		   f->keep ? "keep" : kind_names[c->kind]);
 	rec_str(&r, "path", f->path);
 	if (strcmp(f->path, c->path) != 0)
 		rec_str(&r, "via", c->path);
@@ -1601,7 +1613,8 @@ static int backup_file(struct fchange *f, struct rec *rec)
 					O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (bfd < 0)
 		return -errno;
-	r = copy_data(fd, bfd, true, f->c->old_data, f->c->old_len, &size);
+	/* A kept file was not read by the planner: nothing to compare. */
+	r = copy_data(fd, bfd, !f->keep, f->c->old_data, f->c->old_len, &size);
 	if (r == 0)
 		r = xattrs_read(fd, &f->xattrs);
 	if (r == 0 && f->xattrs.n > 0)
@@ -1846,6 +1859,37 @@ static int apply_file(struct gp_journal *j, struct gp_change *c)
 	return r < 0 ? r : rr;
 }
 
+/* Save @path, which a command is about to replace, for undo. */
+static int apply_keep(struct gp_journal *j, const char *path)
+{
+	struct gp_change c = { .kind = GP_CHANGE_REMOVE, .path = (char *)path };
+	_cleanup_(fchange_done) struct fchange f = {
+		.j = j, .c = &c, .dirfd = -1, .keep = true,
+	};
+	int r;
+
+	f.path = strdup(path);
+	if (!f.path)
+		return -ENOMEM;
+	r = find_parents(&f, false);
+	if (r == 0)
+		r = open_target(&f);
+	if (r < 0)
+		return r;
+	if (f.exists && !S_ISREG(f.st.st_mode) && !S_ISLNK(f.st.st_mode))
+		return -EINVAL;
+	f.seq = ++j->seq;
+	r = record_intent(&f);
+	if (r < 0)
+		return r;
+	r = save_original(&f);
+	if (r < 0) {
+		(void)jfile_seq(&j->jf, "failed", f.seq, r);
+		return r;
+	}
+	return jfile_seq(&j->jf, "done", f.seq, 0);
+}
+
 static int apply_command(struct gp_journal *j, struct gp_change *c,
 			 journal_run_fn run)
 {
@@ -1855,10 +1899,16 @@ static int apply_command(struct gp_journal *j, struct gp_change *c,
 
 	if (!c->argv || !c->argv[0])
 		return -EINVAL;
+	for (size_t i = 0; c->replaces && c->replaces[i]; i++) {
+		r = apply_keep(j, c->replaces[i]);
+		if (r < 0)
+			return r;
+	}
 	seq = ++j->seq;
 	rec_printf(&rec, "intent seq=%u kind=command flags=%u", seq, c->flags);
 	rec_strv(&rec, "arg", c->argv);
 	rec_strv(&rec, "undo", c->undo_argv);
+	rec_strv(&rec, "keep", c->replaces);
 	r = jfile_write(&j->jf, &rec);
 	if (r < 0)
 		return r;
@@ -2138,6 +2188,12 @@ static int revert_command(struct undo *u, const struct jchange *c,
 
 	if (!cmd)
 		return -ENOMEM;
+	/* Its files are put back by their own records, just after. */
+	if (!c->undo_argv && c->keeps) {
+		*what = strprintf("reverted: %s (the files it replaced are "
+				  "restored)", cmd);
+		return *what ? 0 : -ENOMEM;
+	}
 	if (!c->undo_argv) {
 		*what = strprintf("not revertible: %s", cmd);
 		return *what ? -EOPNOTSUPP : -ENOMEM;

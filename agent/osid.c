@@ -57,15 +57,13 @@ static void release_done(struct release *rel)
 static int add_note(struct gp_os *os, const char *fmt, ...) _printf_(2, 3);
 static int add_note(struct gp_os *os, const char *fmt, ...)
 {
-	_cleanup_free_ char *s = NULL;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	s = vstrprintf(fmt, ap);
+	r = strv_pushfv(&os->notes, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return -ENOMEM;
-	return strv_push(&os->notes, s);
+	return r;
 }
 
 /*

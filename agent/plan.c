@@ -48,6 +48,7 @@ void change_done(struct gp_change *c)
 	free(c->target);
 	strv_free(c->argv);
 	strv_free(c->undo_argv);
+	strv_free(c->replaces);
 	free(c->old_data);
 	free(c->old_target);
 	free(c->output);
@@ -153,6 +154,36 @@ static int prepare_write(struct gp_ctx *ctx, struct gp_change *c,
 	return 0;
 }
 
+/*
+ * The real path of a new file whose directories may not exist yet: what
+ * exists is resolved (links in it followed, inside the root), the rest
+ * is appended as given; the journal creates those directories.
+ */
+static int resolve_new(const struct gp_root *root, const char *path,
+		       char **ret)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	char *slash;
+	int r;
+
+	if (!dir)
+		return -ENOMEM;
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		_cleanup_free_ char *real = NULL;
+
+		*slash = '\0';
+		r = gp_root_resolve(root, dir, &real);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		return asprintf(ret, "%s%s", strcmp(real, "/") ? real : "",
+				path + (slash - dir)) < 0 ? -ENOMEM : 0;
+	}
+	*ret = strdup(path);
+	return *ret ? 0 : -ENOMEM;
+}
+
 int gp_plan_write(struct gp_ctx *ctx, const char *path, const char *data,
 		  size_t len, mode_t mode, const char *why)
 {
@@ -164,6 +195,8 @@ int gp_plan_write(struct gp_ctx *ctx, const char *path, const char *data,
 		return -EPERM;
 	/* Edit what a symlink points to, as an editor would. */
 	r = gp_root_resolve(ctx->root, path, &real);
+	if (r == -ENOENT)
+		r = resolve_new(ctx->root, path, &real);
 	if (r < 0)
 		return r;
 	prev = planned(ctx, real);
@@ -258,9 +291,10 @@ static int copy_argv(const char *const *argv, char ***ret)
 	return 0;
 }
 
-int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
-		    const char *const *undo_argv, unsigned flags,
-		    const char *why)
+static int plan_command(struct gp_ctx *ctx, const char *const *argv,
+			const char *const *undo_argv,
+			const char *const *replaces, unsigned flags,
+			const char *why)
 {
 	struct gp_change *c;
 
@@ -268,15 +302,35 @@ int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
 		return -EPERM;
 	if (!argv || !argv[0] || argv[0][0] != '/')
 		return -EINVAL;
+	for (size_t i = 0; replaces && replaces[i]; i++)
+		if (replaces[i][0] != '/')
+			return -EINVAL;
 	c = plan_append(ctx, why);
 	if (!c)
 		return -ENOMEM;
 	c->kind = GP_CHANGE_COMMAND;
 	c->flags = flags;
 	if (copy_argv(argv, &c->argv) < 0 ||
-	    copy_argv(undo_argv, &c->undo_argv) < 0) {
+	    copy_argv(undo_argv, &c->undo_argv) < 0 ||
+	    copy_argv(replaces, &c->replaces) < 0) {
 		plan_drop_last(ctx);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
+		    const char *const *undo_argv, unsigned flags,
+		    const char *why)
+{
+	return plan_command(ctx, argv, undo_argv, NULL, flags, why);
+}
+
+int gp_plan_command_replacing(struct gp_ctx *ctx, const char *const *argv,
+			      const char *const *replaces, unsigned flags,
+			      const char *why)
+{
+	if (!replaces || !replaces[0])
+		return -EINVAL;
+	return plan_command(ctx, argv, NULL, replaces, flags, why);
 }

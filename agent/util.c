@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guestprep/profile.h"
@@ -36,20 +37,54 @@ size_t strv_length(char *const *strv)
 	return n;
 }
 
-int strv_push(char ***strv, const char *s)
+int strv_consume(char ***strv, char *s)
 {
 	size_t n = strv_length(*strv);
-	char **v, *copy = strdup(s);
+	char **v;
 
-	v = copy ? realloc(*strv, (n + 2) * sizeof(*v)) : NULL;
+	v = s ? realloc(*strv, (n + 2) * sizeof(*v)) : NULL;
 	if (!v) {
-		free(copy);
+		free(s);
 		return -ENOMEM;
 	}
-	v[n] = copy;
+	v[n] = s;
 	v[n + 1] = NULL;
 	*strv = v;
 	return 0;
+}
+
+int strv_push(char ***strv, const char *s)
+{
+	return strv_consume(strv, strdup(s));
+}
+
+int strv_pushfv(char ***strv, const char *fmt, va_list ap)
+{
+	return strv_consume(strv, vstrprintf(fmt, ap));
+}
+
+int strv_pushf(char ***strv, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strv_pushfv(strv, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **strv)
+{
+	size_t n = strv_length(strv);
+
+	if (n > 1)
+		qsort(strv, n, sizeof(*strv), cmp_str);
 }
 
 void strv_free_n(char **strv, size_t n)
@@ -131,6 +166,13 @@ char *strstrip(char *s)
 bool startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool endswith(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
 bool id_beneath(const char *id, const char *prefix)

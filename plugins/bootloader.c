@@ -21,13 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guestprep/bootcfg.h"
+#include "guestprep/cmdline.h"
 #include "guestprep/kvfile.h"
 #include "guestprep/macro.h"
+#include "guestprep/mounts.h"
 #include "guestprep/plugin.h"
 
 #define DEFAULT_GRUB "/etc/default/grub"
-#define FSTAB "/etc/fstab"
-#define EFI_DIR "/boot/efi/EFI"
 
 enum root_kind {
 	ROOT_OK,	/* independent of the disk driver */
@@ -98,37 +99,14 @@ static enum root_kind classify(const char *root)
 	return ROOT_ODD;
 }
 
-/*
- * The next "root=" option in [p, end), at the start or after a blank or
- * quote; its value (up to a blank or quote) in *ret_val / *ret_len.
- */
-static const char *next_root(const char *p, const char *end,
-			     const char *start, const char **ret_val,
-			     size_t *ret_len)
-{
-	for (; p + 5 <= end; p++) {
-		const char *v;
-
-		if (strncmp(p, "root=", 5) != 0 ||
-		    (p > start && !strchr(" \t\"'", p[-1])))
-			continue;
-		v = p + 5;
-		*ret_val = v;
-		*ret_len = 0;
-		while (v + *ret_len < end && !strchr(" \t\"'\r\n", v[*ret_len]))
-			(*ret_len)++;
-		return p;
-	}
-	return NULL;
-}
-
 /* The last root= value of a command line (malloc'd), or NULL. */
 static char *last_root(const char *p, const char *end)
 {
 	const char *val = NULL, *v;
 	size_t len = 0, n;
 
-	for (const char *q = p; (q = next_root(q, end, p, &v, &n)); q += 5) {
+	for (const char *q = p;
+	     (q = gp_cmdline_next(p, q, end, "root", &v, &n)); q++) {
 		val = v;
 		len = n;
 	}
@@ -240,7 +218,10 @@ static int bootcfg_try(const struct gp_root *root, const char *path,
 	r = gp_root_read_file(root, path, 0, &c.text, &c.len);
 	if (r < 0)
 		return r;
-	c.path = strdup(path);
+	/* Name the file itself: menu.lst is a link to grub.conf on RHEL 6. */
+	r = gp_root_resolve(root, path, &c.path);
+	if (r < 0 && r != -ENOMEM)
+		c.path = strdup(path);
 	if (!c.path || bootcfg_parse(&c) < 0) {
 		bootcfg_done(&c);
 		return -ENOMEM;
@@ -256,51 +237,20 @@ static int bootcfg_try(const struct gp_root *root, const char *path,
  */
 static int bootcfg_find(struct gp_ctx *ctx, struct bootcfg *ret)
 {
-	static const char *const bios[] = {
-		"/boot/grub2/grub.cfg", "/boot/grub/grub.cfg",
-	};
-	static const char *const legacy[] = {
-		"/boot/grub/grub.conf", "/boot/grub/menu.lst",
-	};
 	const struct gp_root *root = gp_ctx_root(ctx);
-	char *cand[16];
-	bool is_legacy[16];
-	size_t n = 0;
+	_cleanup_(gp_grub_configs_freep) struct gp_grub_config *cand = NULL;
 	struct bootcfg first = { 0 };
 	bool have_first = false;
-	DIR *d = NULL;
-	int r = -ENOENT;
+	int r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(bios); i++) {
-		cand[n] = strdup(bios[i]);
-		is_legacy[n++] = false;
-	}
-	if (gp_root_opendir(root, EFI_DIR, &d) == 0) {
-		struct dirent *de;
-
-		while ((de = readdir(d)) && n < ARRAY_SIZE(cand) - 2) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (asprintf(&cand[n], EFI_DIR "/%s/grub.cfg",
-				     de->d_name) < 0)
-				cand[n] = NULL;
-			is_legacy[n++] = false;
-		}
-		closedir(d);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(legacy); i++) {
-		cand[n] = strdup(legacy[i]);
-		is_legacy[n++] = true;
-	}
-	for (size_t i = 0; i < n; i++) {
+	r = gp_grub_configs(root, &cand);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (const struct gp_grub_config *k = cand; k->path; k++) {
 		struct bootcfg c;
-		int q;
+		int q = bootcfg_try(root, k->path, k->legacy, &c);
 
-		if (!cand[i]) {
-			r = -ENOMEM;
-			break;
-		}
-		q = bootcfg_try(root, cand[i], is_legacy[i], &c);
 		if (q == -ENOMEM) {
 			r = q;
 			break;
@@ -319,8 +269,6 @@ static int bootcfg_find(struct gp_ctx *ctx, struct bootcfg *ret)
 			bootcfg_done(&c);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(cand[i]);
 	if (r == -ENOENT && have_first) {
 		*ret = first;
 		return 0;
@@ -346,26 +294,18 @@ static bool disables_uuid(const struct gp_kv *it)
 /* The UUID= source of the "/" entry of /etc/fstab (malloc'd), or NULL. */
 static char *fstab_root_uuid(const struct gp_root *root)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-	char *uuid = NULL;
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
+	const char *name, *value;
+	struct libmnt_fs *fs;
 
-	if (gp_root_fopen(root, FSTAB, &f) < 0)
+	if (gp_fstab_load(root, &t) < 0)
 		return NULL;
-	while (getline(&line, &size, f) > 0) {
-		char *save = NULL;
-		char *src = strtok_r(line, " \t\r\n", &save);
-		char *dir = strtok_r(NULL, " \t\r\n", &save);
-
-		if (!src || *src == '#' || !dir || strcmp(dir, "/") != 0)
-			continue;
-		free(uuid);
-		uuid = NULL;
-		if (strncmp(src, "UUID=", 5) == 0 && src[5])
-			uuid = strdup(src + 5);
-	}
-	return uuid;
+	/* The last entry wins, as mount does it. */
+	fs = mnt_table_find_target(t.table, "/", MNT_ITER_BACKWARD);
+	if (!fs || mnt_fs_get_tag(fs, &name, &value) != 0 ||
+	    strcmp(name, "UUID") != 0 || !*value)
+		return NULL;
+	return strdup(value);
 }
 
 /* Bad root= devices and the UUID each one is to become. */
@@ -443,7 +383,8 @@ static int collect_bad(struct devmap *m, const char *p, const char *end)
 	const char *v;
 	size_t n;
 
-	for (const char *q = p; (q = next_root(q, end, p, &v, &n)); q += 5) {
+	for (const char *q = p;
+	     (q = gp_cmdline_next(p, q, end, "root", &v, &n)); q++) {
 		_cleanup_free_ char *dev = strndup(v, n);
 
 		if (!dev)
@@ -603,8 +544,8 @@ static bool rewrite_roots(FILE *out, const char *p, const char *end,
 	size_t n;
 	bool ok = true;
 
-	for (const char *q = p; (q = next_root(q, end, start, &v, &n));
-	     q = v + n) {
+	for (const char *q = p;
+	     (q = gp_cmdline_next(start, q, end, "root", &v, &n)); q = v + n) {
 		_cleanup_free_ char *dev = strndup(v, n);
 		const char *uuid;
 
@@ -769,28 +710,21 @@ static int check_console(struct gp_ctx *ctx)
 	f = gp_emit(ctx, "bootloader.console", GP_PASS,
 		    "console settings of the kernel and grub");
 	for (size_t i = 0; have_cfg && i < c.n_lines; i++) {
-		const char *text = c.text, *end = c.text + c.len;
-		const char *p = text;
+		const char *end = c.text + c.len, *p = c.text, *le, *w, *v;
+		size_t n;
 
 		/* Find the line again: kernel lines are few, configs small. */
-		for (unsigned n = 1; n < c.lines[i].line && p < end; n++) {
+		for (unsigned no = 1; no < c.lines[i].line && p < end; no++) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 			p = nl ? nl + 1 : end;
 		}
-		for (const char *q = p; q < end && *q != '\n';) {
-			const char *w = strstr(q, "console=");
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t n;
-
-			if (!w || (nl && w > nl))
-				break;
-			n = strcspn(w, " \t\r\n\"'");
-			if (w == p || strchr(" \t\"'", w[-1]))
-				gp_evidence(f, "%s:%u: %.*s", c.path,
-					    c.lines[i].line, (int)n, w);
-			q = w + n;
-		}
+		le = memchr(p, '\n', (size_t)(end - p));
+		for (const char *q = p;
+		     (w = gp_cmdline_next(p, q, le ? le : end, "console", &v,
+					  &n)); q = v + n)
+			gp_evidence(f, "%s:%u: %.*s", c.path, c.lines[i].line,
+				    (int)(v + n - w), w);
 	}
 	for (size_t i = 0; have_kv && i < kv.n_items; i++) {
 		const struct gp_kv *it = &kv.items[i];

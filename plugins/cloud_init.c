@@ -23,29 +23,29 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
 
+#include "guestprep/cmdline.h"
 #include "guestprep/kvfile.h"
 #include "guestprep/macro.h"
+#include "guestprep/pkgdb.h"
 #include "guestprep/plugin.h"
+#include "guestprep/strv.h"
 
 #define DISABLED_FLAG "/etc/cloud/cloud-init.disabled"
 #define CLOUD_CFG "/etc/cloud/cloud.cfg"
 #define CLOUD_CFG_D "/etc/cloud/cloud.cfg.d"
 #define DROPIN_NAME "99-guestprep-datasource.cfg"
 #define DROPIN CLOUD_CFG_D "/" DROPIN_NAME
-#define DPKG_STATUS "/var/lib/dpkg/status"
 #define CMDLINE_OPTION "cloud-init=disabled"
 
 /* Bounds on what a hostile or broken guest can make us read. */
 #define MAX_DIR_ENTRIES 4096	/* per directory scanned */
 #define MAX_DROPINS 256		/* drop-in files read from one directory */
 #define MAX_PYDIRS 8
-#define DPKG_MAX_BYTES (64u << 20)
 #define YAML_MAX_FILE (1u << 20)
 #define YAML_MAX_DEPTH 64
 #define YAML_MAX_EVENTS 100000u
@@ -76,61 +76,6 @@ static const char *const systemd_binaries[] = {
 
 /* --- small helpers --------------------------------------------------- */
 
-/* Append @s (taken, may be NULL from a failed asprintf) to @v. */
-static int list_take(char ***v, size_t *n, char *s)
-{
-	char **nv;
-
-	if (!s)
-		return -ENOMEM;
-	nv = realloc(*v, (*n + 2) * sizeof(*nv));
-	if (!nv) {
-		free(s);
-		return -ENOMEM;
-	}
-	nv[(*n)++] = s;
-	nv[*n] = NULL;
-	*v = nv;
-	return 0;
-}
-
-static int list_add(char ***v, size_t *n, const char *s)
-{
-	return list_take(v, n, strdup(s));
-}
-
-static void list_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char *fmt(const char *format, ...) _printf_(1, 2);
-static char *fmt(const char *format, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, format);
-	r = vasprintf(&s, format, ap);
-	va_end(ap);
-	return r < 0 ? NULL : s;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_dir(const struct gp_root *root, const char *path)
 {
 	struct stat st;
@@ -153,10 +98,10 @@ static bool is_file(const struct gp_root *root, const char *path)
  */
 static int list_dir(const struct gp_root *root, const char *dir,
 		    const char *suffix, size_t max, char ***ret,
-		    size_t *ret_n, size_t *ret_skipped)
+		    size_t *ret_skipped)
 {
 	_cleanup_closedir_ DIR *d = NULL;
-	size_t first = *ret_n;
+	size_t first = strv_length(*ret), added = 0;
 	struct dirent *de;
 	unsigned n = 0;
 	int r;
@@ -168,57 +113,20 @@ static int list_dir(const struct gp_root *root, const char *dir,
 			(*ret_skipped)++;
 			break;
 		}
-		if (de->d_name[0] == '.' || !ends_with(de->d_name, suffix))
+		if (de->d_name[0] == '.' || !endswith(de->d_name, suffix))
 			continue;
-		if (*ret_n - first >= max) {
+		if (added >= max) {
 			(*ret_skipped)++;
 			continue;
 		}
-		r = list_take(ret, ret_n, fmt("%s/%s", dir, de->d_name));
+		r = strv_consume(ret, strprintf("%s/%s", dir, de->d_name));
 		if (r < 0)
 			return r;
+		added++;
 	}
-	if (*ret_n - first > 1)
-		qsort(*ret + first, *ret_n - first, sizeof(char *), cmp_str);
+	if (added)
+		strv_sort(*ret + first);
 	return 0;
-}
-
-/* The @n @names with @sep between them (caller frees). */
-static char *join(char *const *names, size_t n, const char *sep)
-{
-	size_t len = 1;
-	char *s, *p;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(names[i]) + strlen(sep);
-	s = p = malloc(len);
-	if (!s)
-		return NULL;
-	*p = '\0';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? sep : "", names[i]);
-	return s;
-}
-
-static size_t strv_len(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
-/* Whether @word occurs in @s as a whole blank- or quote-separated word. */
-static bool has_word(const char *s, const char *word)
-{
-	size_t len = strlen(word);
-
-	for (const char *p = s; (p = strstr(p, word)); p += len)
-		if ((p == s || strchr(" \t\n\"'", p[-1])) &&
-		    (p[len] == '\0' || strchr(" \t\n\"'", p[len])))
-			return true;
-	return false;
 }
 
 /* --- cloud_init.installed -------------------------------------------- */
@@ -234,139 +142,45 @@ struct install {
 	bool installed;
 	char *binary;		/* /usr/bin/cloud-init */
 	char **pydirs;		/* .../cloudinit package directories */
-	size_t n_pydirs;
 	enum dpkg_state dpkg;
-	char *dpkg_status;	/* "install ok installed" */
-	char *dpkg_version;
+	struct gp_dpkg_entry pkg;	/* dpkg's paragraph */
 	char *rpm_doc;		/* /usr/share/doc/cloud-init-18.5 */
 };
 
 static void install_done(struct install *in)
 {
 	free(in->binary);
-	list_free(in->pydirs);
-	free(in->dpkg_status);
-	free(in->dpkg_version);
+	strv_free(in->pydirs);
+	gp_dpkg_entry_done(&in->pkg);
 	free(in->rpm_doc);
 	*in = (struct install){ 0 };
 }
 
-static enum dpkg_state dpkg_classify(const char *status)
-{
-	const char *state = strrchr(status, ' ');
-
-	state = state ? state + 1 : status;
-	if (strcmp(state, "installed") == 0 ||
-	    strcmp(state, "triggers-awaited") == 0 ||
-	    strcmp(state, "triggers-pending") == 0)
-		return DPKG_INSTALLED;
-	if (strcmp(state, "config-files") == 0 ||
-	    strcmp(state, "not-installed") == 0)
-		return DPKG_REMOVED;
-	return DPKG_PARTIAL;
-}
-
-struct stanza {
-	bool ours;
-	char *status;
-	char *version;
-};
-
-static void stanza_reset(struct stanza *s)
-{
-	free(s->status);
-	free(s->version);
-	*s = (struct stanza){ 0 };
-}
-
-/* Keep the stanza just read when it is cloud-init's and better known. */
-static void stanza_end(struct stanza *s, struct install *in)
-{
-	enum dpkg_state state;
-
-	if (s->ours && s->status) {
-		state = dpkg_classify(s->status);
-		if (in->dpkg == DPKG_UNKNOWN || state == DPKG_INSTALLED) {
-			free(in->dpkg_status);
-			free(in->dpkg_version);
-			in->dpkg = state;
-			in->dpkg_status = s->status;
-			in->dpkg_version = s->version;
-			*s = (struct stanza){ 0 };
-		}
-	}
-	stanza_reset(s);
-}
-
-static char *field_value(const char *line, const char *field)
-{
-	size_t len = strlen(field);
-	const char *v;
-	char *s;
-
-	if (strncasecmp(line, field, len) != 0 || line[len] != ':')
-		return NULL;
-	v = line + len + 1;
-	v += strspn(v, " \t");
-	s = strdup(v);
-	if (s) {
-		size_t n = strcspn(s, "\r\n");
-
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /*
- * The status of "Package: cloud-init" in dpkg's database, read one line
- * at a time (it runs to megabytes): stanzas are separated by blank lines,
- * continuation lines start with a blank, and only two fields matter.
+ * What dpkg says, judged for cloud-init: a Status dpkg would not write
+ * counts as an unfinished installation (to be reinstalled); a paragraph
+ * without one says nothing.
  */
 static int dpkg_lookup(const struct gp_root *root, struct install *in)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	struct stanza s = { 0 };
-	char line[512];
-	size_t total = 0;
-	bool partial = false;	/* the rest of an over-long line */
-	int r;
+	int r = gp_dpkg_lookup(root, "cloud-init", &in->pkg);
 
-	r = gp_root_fopen(root, DPKG_STATUS, &f);
-	if (r == -ENOMEM)
-		return r;
 	if (r < 0)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-		bool cont = partial;
-		char *v;
-
-		total += len;
-		if (total > DPKG_MAX_BYTES)
-			break;
-		partial = len > 0 && line[len - 1] != '\n' && !feof(f);
-		if (cont)
-			continue;
-		if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n')) {
-			stanza_end(&s, in);
-			continue;
-		}
-		if (line[0] == ' ' || line[0] == '\t')
-			continue;
-		if ((v = field_value(line, "Package"))) {
-			s.ours = strcmp(v, "cloud-init") == 0;
-			free(v);
-		} else if ((v = field_value(line, "Status"))) {
-			free(s.status);
-			s.status = v;
-		} else if ((v = field_value(line, "Version"))) {
-			free(s.version);
-			s.version = v;
-		}
+		return r;
+	switch (in->pkg.state) {
+	case GP_DPKG_INSTALLED:
+		in->dpkg = DPKG_INSTALLED;
+		break;
+	case GP_DPKG_REMOVED:
+		in->dpkg = DPKG_REMOVED;
+		break;
+	case GP_DPKG_PARTIAL:
+		in->dpkg = DPKG_PARTIAL;
+		break;
+	default:
+		in->dpkg = in->pkg.status ? DPKG_PARTIAL : DPKG_UNKNOWN;
+		break;
 	}
-	stanza_end(&s, in);
 	return 0;
 }
 
@@ -388,24 +202,24 @@ static int find_pydirs(const struct gp_root *root, struct install *in)
 			if (strncmp(de->d_name, "python", 6) != 0)
 				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
-				char *p = fmt("%s/%s/%s/cloudinit", libs[i],
-					      de->d_name, kinds[k]);
+				char *p = strprintf("%s/%s/%s/cloudinit",
+						    libs[i], de->d_name,
+						    kinds[k]);
 
 				if (!p)
 					return -ENOMEM;
-				if (in->n_pydirs >= MAX_PYDIRS ||
+				if (strv_length(in->pydirs) >= MAX_PYDIRS ||
 				    !is_dir(root, p)) {
 					free(p);
 					continue;
 				}
-				r = list_take(&in->pydirs, &in->n_pydirs, p);
+				r = strv_consume(&in->pydirs, p);
 				if (r < 0)
 					return r;
 			}
 		}
 	}
-	if (in->n_pydirs > 1)
-		qsort(in->pydirs, in->n_pydirs, sizeof(char *), cmp_str);
+	strv_sort(in->pydirs);
 	return 0;
 }
 
@@ -428,7 +242,7 @@ static int find_rpm_doc(const struct gp_root *root, struct install *in)
 		if (*rest &&
 		    !(rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9'))
 			continue;
-		in->rpm_doc = fmt("/usr/share/doc/%s", de->d_name);
+		in->rpm_doc = strprintf("/usr/share/doc/%s", de->d_name);
 		return in->rpm_doc ? 0 : -ENOMEM;
 	}
 	return 0;
@@ -454,8 +268,8 @@ static int detect_install(const struct gp_root *root, struct install *in)
 		r = find_rpm_doc(root, in);
 	if (r < 0)
 		return r;
-	in->installed = in->binary &&
-			(in->n_pydirs > 0 || in->dpkg == DPKG_INSTALLED);
+	in->installed = in->binary && (!strv_isempty(in->pydirs) ||
+				       in->dpkg == DPKG_INSTALLED);
 	return 0;
 }
 
@@ -463,15 +277,15 @@ static void install_evidence(struct gp_finding *f, const struct install *in)
 {
 	gp_evidence(f, "%s", in->binary ? in->binary :
 		    "no /usr/bin/cloud-init or /usr/local/bin/cloud-init");
-	for (size_t i = 0; i < in->n_pydirs; i++)
+	for (size_t i = 0; in->pydirs && in->pydirs[i]; i++)
 		gp_evidence(f, "Python package %s", in->pydirs[i]);
-	if (!in->n_pydirs)
+	if (strv_isempty(in->pydirs))
 		gp_evidence(f, "no cloudinit Python package in /usr/lib or "
 			       "/usr/local/lib");
 	if (in->dpkg != DPKG_UNKNOWN)
-		gp_evidence(f, "%s: cloud-init %s: %s", DPKG_STATUS,
-			    in->dpkg_version ? in->dpkg_version : "?",
-			    in->dpkg_status);
+		gp_evidence(f, "%s: cloud-init %s: %s", GP_DPKG_STATUS,
+			    in->pkg.version ? in->pkg.version : "?",
+			    in->pkg.status);
 	if (in->rpm_doc)
 		gp_evidence(f, "rpm package documentation %s", in->rpm_doc);
 }
@@ -523,7 +337,8 @@ static int check_installed(struct gp_ctx *ctx)
 			    gp_ctx_profile(ctx)->cloud_init_missing,
 			    "cloud-init was removed (dpkg keeps only its "
 			    "configuration files)");
-	else if (in.binary || in.n_pydirs || in.dpkg != DPKG_UNKNOWN)
+	else if (in.binary || !strv_isempty(in.pydirs) ||
+		 in.dpkg != DPKG_UNKNOWN)
 		f = gp_emit(ctx, "cloud_init.installed",
 			    gp_ctx_profile(ctx)->cloud_init_missing,
 			    "cloud-init is not completely installed");
@@ -578,20 +393,17 @@ struct enablement {
 	bool flag;		/* /etc/cloud/cloud-init.disabled is there */
 	bool flag_removable;	/* ... as a file or link the fixer removes */
 	char **cmdline;		/* evidence of cloud-init=disabled */
-	size_t n_cmdline;
 	char **masks;		/* masked unit paths in /etc/systemd/system */
-	size_t n_masks;
 	char **mask_evidence;
-	size_t n_mask_evidence;
 	bool systemd;		/* systemd boots, cloud-init has units */
 	char *enabled_by;	/* the generator or a wants link */
 };
 
 static void enablement_done(struct enablement *e)
 {
-	list_free(e->cmdline);
-	list_free(e->masks);
-	list_free(e->mask_evidence);
+	strv_free(e->cmdline);
+	strv_free(e->masks);
+	strv_free(e->mask_evidence);
 	free(e->enabled_by);
 	*e = (struct enablement){ 0 };
 }
@@ -617,9 +429,9 @@ static int is_masked(const struct gp_root *root, const char *path,
 			return r;
 		if (r < 0 || strcmp(target, "/dev/null") != 0)
 			return 0;
-		*ret_evidence = fmt("%s -> /dev/null", path);
+		*ret_evidence = strprintf("%s -> /dev/null", path);
 	} else if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		*ret_evidence = fmt("%s is empty", path);
+		*ret_evidence = strprintf("%s is empty", path);
 	} else {
 		return 0;
 	}
@@ -657,14 +469,14 @@ static int scan_grub_defaults(const struct gp_root *root, struct enablement *e)
 	};
 	char *hit[ARRAY_SIZE(keys)] = { NULL };
 	char **files = NULL;
-	size_t n_files = 0, skipped = 0;
+	size_t skipped = 0;
 	int r;
 
-	r = list_add(&files, &n_files, "/etc/default/grub");
+	r = strv_push(&files, "/etc/default/grub");
 	if (r >= 0)
 		r = list_dir(root, "/etc/default/grub.d", ".cfg", MAX_DROPINS,
-			     &files, &n_files, &skipped);
-	for (size_t i = 0; i < n_files && r >= 0; i++) {
+			     &files, &skipped);
+	for (size_t i = 0; r >= 0 && files[i]; i++) {
 		_cleanup_(gp_kv_done) struct gp_kvfile kv = { 0 };
 
 		if (gp_kv_load(root, files[i], &kv) < 0)
@@ -679,11 +491,12 @@ static int scan_grub_defaults(const struct gp_root *root, struct enablement *e)
 					free(hit[k]);
 					hit[k] = NULL;
 				}
-				if (!has_word(it->value, CMDLINE_OPTION))
+				if (!gp_cmdline_has(it->value, CMDLINE_OPTION))
 					continue;
 				free(hit[k]);
-				hit[k] = fmt("%s:%u: %s=\"%s\"", files[i],
-					     it->line, it->key, it->value);
+				hit[k] = strprintf("%s:%u: %s=\"%s\"",
+						   files[i], it->line, it->key,
+						   it->value);
 				if (!hit[k])
 					r = -ENOMEM;
 			}
@@ -691,11 +504,10 @@ static int scan_grub_defaults(const struct gp_root *root, struct enablement *e)
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
 		if (hit[k] && r >= 0)
-			r = list_take(&e->cmdline, &e->n_cmdline,
-				      TAKE_PTR(hit[k]));
+			r = strv_consume(&e->cmdline, TAKE_PTR(hit[k]));
 		else
 			free(hit[k]);
-	list_free(files);
+	strv_free(files);
 	return r;
 }
 
@@ -711,11 +523,11 @@ static int scan_cmdline(const struct gp_root *root, struct enablement *e)
 	r = gp_root_read_file(root, "/proc/cmdline", 65536, &cmdline, NULL);
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0 || !has_word(cmdline, CMDLINE_OPTION))
+	if (r < 0 || !gp_cmdline_has(cmdline, CMDLINE_OPTION))
 		return 0;
 	cmdline[strcspn(cmdline, "\n")] = '\0';
-	return list_take(&e->cmdline, &e->n_cmdline,
-			 fmt("/proc/cmdline: %s", cmdline));
+	return strv_consume(&e->cmdline,
+			    strprintf("/proc/cmdline: %s", cmdline));
 }
 
 /* A link in a *.wants or *.requires directory pulls cloud-init.service in. */
@@ -731,14 +543,14 @@ static int find_wants_link(const struct gp_root *root, struct enablement *e)
 		while ((de = readdir(d)) && n++ < MAX_DIR_ENTRIES) {
 			char *link;
 
-			if (!ends_with(de->d_name, ".wants") &&
-			    !ends_with(de->d_name, ".requires"))
+			if (!endswith(de->d_name, ".wants") &&
+			    !endswith(de->d_name, ".requires"))
 				continue;
 			/* Started only when the generator wants the target. */
 			if (strcmp(de->d_name, "cloud-init.target.wants") == 0)
 				continue;
-			link = fmt("%s/%s/cloud-init.service", unit_dirs[i],
-				   de->d_name);
+			link = strprintf("%s/%s/cloud-init.service",
+					 unit_dirs[i], de->d_name);
 			if (!link)
 				return -ENOMEM;
 			if (gp_root_exists(root, link)) {
@@ -758,16 +570,15 @@ static int scan_systemd(const struct gp_root *root, struct enablement *e)
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		char *path = fmt("/etc/systemd/system/%s", units[i]);
+		char *path = strprintf("/etc/systemd/system/%s", units[i]);
 
 		if (!path)
 			return -ENOMEM;
 		r = is_masked(root, path, &ev);
 		if (r > 0) {
-			r = list_take(&e->masks, &e->n_masks, path);
+			r = strv_consume(&e->masks, path);
 			if (r >= 0)
-				r = list_take(&e->mask_evidence,
-					      &e->n_mask_evidence, ev);
+				r = strv_consume(&e->mask_evidence, ev);
 			else
 				free(ev);
 		} else {
@@ -780,8 +591,8 @@ static int scan_systemd(const struct gp_root *root, struct enablement *e)
 	for (size_t i = 0; i < ARRAY_SIZE(systemd_binaries); i++)
 		systemd = systemd || is_file(root, systemd_binaries[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(unit_dirs) && systemd; i++) {
-		_cleanup_free_ char *unit = fmt("%s/cloud-init.service",
-						unit_dirs[i]);
+		_cleanup_free_ char *unit = strprintf("%s/cloud-init.service",
+						      unit_dirs[i]);
 
 		if (!unit)
 			return -ENOMEM;
@@ -839,10 +650,10 @@ static int check_enabled(struct gp_ctx *ctx)
 		gp_remedy(f, "remove %s", DISABLED_FLAG);
 		gp_set_fixable(f, e.flag_removable);
 	}
-	if (e.n_cmdline) {
+	if (!strv_isempty(e.cmdline)) {
 		f = gp_emit(ctx, "cloud_init.enabled.cmdline", bad,
 			    "the kernel command line disables cloud-init");
-		for (size_t i = 0; i < e.n_cmdline; i++)
+		for (size_t i = 0; e.cmdline[i]; i++)
 			gp_evidence(f, "%s", e.cmdline[i]);
 		gp_remedy(f, "remove %s from the kernel command line: from "
 			     "/etc/default/grub, then regenerate grub.cfg "
@@ -850,15 +661,15 @@ static int check_enabled(struct gp_ctx *ctx)
 			     "/boot/grub2/grub.cfg); guestprep does not edit "
 			     "the boot loader's configuration", CMDLINE_OPTION);
 	}
-	if (e.n_masks) {
-		const char *names[ARRAY_SIZE(units)];
+	if (!strv_isempty(e.masks)) {
+		const char *names[ARRAY_SIZE(units) + 1] = { NULL };
 
-		for (size_t i = 0; i < e.n_masks; i++)
+		for (size_t i = 0; e.masks[i]; i++)
 			names[i] = strrchr(e.masks[i], '/') + 1;
-		masked = join((char *const *)names, e.n_masks, " ");
+		masked = strv_join((char *const *)names, " ");
 		f = gp_emit(ctx, "cloud_init.enabled.masked", bad,
 			    "cloud-init's systemd units are masked");
-		for (size_t i = 0; i < e.n_mask_evidence; i++)
+		for (size_t i = 0; e.mask_evidence[i]; i++)
 			gp_evidence(f, "%s", e.mask_evidence[i]);
 		gp_remedy(f, "unmask them: systemctl unmask %s",
 			  masked ? masked : "cloud-init.service");
@@ -874,7 +685,8 @@ static int check_enabled(struct gp_ctx *ctx)
 			     "cloud-init.service cloud-config.service "
 			     "cloud-final.service");
 	}
-	if (e.flag || e.n_cmdline || e.n_masks || (e.systemd && !e.enabled_by))
+	if (e.flag || !strv_isempty(e.cmdline) || !strv_isempty(e.masks) ||
+	    (e.systemd && !e.enabled_by))
 		return 0;
 	f = gp_emit(ctx, "cloud_init.enabled", GP_PASS,
 		    "cloud-init runs at boot");
@@ -901,7 +713,7 @@ static int fix_enabled(struct gp_ctx *ctx)
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
-	for (size_t i = 0; i < e.n_masks; i++) {
+	for (size_t i = 0; e.masks && e.masks[i]; i++) {
 		r = gp_plan_remove(ctx, e.masks[i], "unmask the unit: "
 				   "cloud-init must run at boot");
 		if (r < 0 && r != -EEXIST)
@@ -924,13 +736,12 @@ enum ds_kind {
 struct ds_value {
 	enum ds_kind kind;
 	char **names;
-	size_t n_names;
 	unsigned line;		/* of the datasource_list key */
 };
 
 static void ds_value_done(struct ds_value *v)
 {
-	list_free(v->names);
+	strv_free(v->names);
 	*v = (struct ds_value){ 0 };
 }
 
@@ -939,8 +750,8 @@ static int ds_value_copy(const struct ds_value *from, struct ds_value *to)
 	ds_value_done(to);
 	to->kind = from->kind;
 	to->line = from->line;
-	for (size_t i = 0; i < from->n_names; i++)
-		if (list_add(&to->names, &to->n_names, from->names[i]) < 0)
+	for (size_t i = 0; from->names && from->names[i]; i++)
+		if (strv_push(&to->names, from->names[i]) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -1007,8 +818,9 @@ static int walk_next(struct yaml_walk *w, yaml_event_t *ev)
 		return 0;
 	if (p->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
-	what = fmt("%s%s%s", p->problem ? p->problem : "not valid YAML",
-		   p->context ? " " : "", p->context ? p->context : "");
+	what = strprintf("%s%s%s",
+			 p->problem ? p->problem : "not valid YAML",
+			 p->context ? " " : "", p->context ? p->context : "");
 	if (!what)
 		return -ENOMEM;
 	return walk_error(w, &p->problem_mark, what, -EINVAL);
@@ -1091,13 +903,13 @@ static int read_sequence(struct yaml_walk *w, unsigned depth,
 			return r;
 		if (ret->kind != DS_LIST)
 			continue;
-		if (item.kind != DS_SCALAR || ret->n_names >= DS_MAX_NAMES) {
+		if (item.kind != DS_SCALAR ||
+		    strv_length(ret->names) >= DS_MAX_NAMES) {
 			ds_value_done(ret);
 			ret->kind = DS_OTHER;
 			continue;
 		}
-		r = list_take(&ret->names, &ret->n_names,
-			      TAKE_PTR(item.names[0]));
+		r = strv_consume(&ret->names, TAKE_PTR(item.names[0]));
 		if (r < 0)
 			return r;
 	}
@@ -1151,8 +963,8 @@ static int read_node(struct yaml_walk *w, yaml_event_t *ev, unsigned depth,
 			   !memchr(ev->data.scalar.value, '\0',
 				   ev->data.scalar.length)) {
 			v.kind = DS_SCALAR;
-			r = list_add(&v.names, &v.n_names,
-				     (const char *)ev->data.scalar.value);
+			r = strv_push(&v.names,
+				      (const char *)ev->data.scalar.value);
 		} else {
 			v.kind = DS_OTHER;
 		}
@@ -1341,20 +1153,23 @@ static int eval_file(const struct gp_root *root, const char *path,
 	if (r == -ENOMEM)
 		return r;
 	if (r == -EFBIG)
-		return add_problem(e, path, fmt("%s: larger than %u KiB, not "
-						"read", path,
-						YAML_MAX_FILE >> 10));
+		return add_problem(e, path,
+				   strprintf("%s: larger than %u KiB, not "
+					     "read", path,
+					     YAML_MAX_FILE >> 10));
 	if (r < 0)
-		return add_problem(e, path, fmt("%s: cannot be read: %s", path,
-						strerror(-r)));
+		return add_problem(e, path,
+				   strprintf("%s: cannot be read: %s", path,
+					     strerror(-r)));
 	if (!yaml_parser_initialize(&w.parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&w.parser, (const unsigned char *)data,
 				     len);
 	r = yaml_read(&w, &v);
 	if (r == -EINVAL || r == -E2BIG) {
-		r = add_problem(e, path, fmt("%s:%u:%u: %s", path, w.line,
-					     w.column, w.problem));
+		r = add_problem(e, path, strprintf("%s:%u:%u: %s", path,
+						   w.line, w.column,
+						   w.problem));
 	} else if (r >= 0 && v.kind != DS_UNSET) {
 		ds_value_move(&v, &e->value);
 		free(e->setter);
@@ -1369,19 +1184,17 @@ static int eval_file(const struct gp_root *root, const char *path,
 /* cloud.cfg, then the .cfg files of cloud.cfg.d in lexical order. */
 static int eval_datasource(const struct gp_root *root, struct ds_eval *e)
 {
-	char **files = NULL;
-	size_t n_files = 0;
+	_cleanup_(strv_freep) char **files = NULL;
 	int r;
 
 	r = eval_file(root, CLOUD_CFG, e);
 	if (r < 0)
 		return r;
 	e->dropin_dir = is_dir(root, CLOUD_CFG_D);
-	r = list_dir(root, CLOUD_CFG_D, ".cfg", MAX_DROPINS, &files, &n_files,
+	r = list_dir(root, CLOUD_CFG_D, ".cfg", MAX_DROPINS, &files,
 		     &e->n_skipped);
-	for (size_t i = 0; i < n_files && r >= 0; i++)
+	for (size_t i = 0; r >= 0 && files && files[i]; i++)
 		r = eval_file(root, files[i], e);
-	list_free(files);
 	return r;
 }
 
@@ -1420,7 +1233,7 @@ static const char *usable_source(const struct ds_value *v,
 	for (size_t i = 0; v->kind == DS_LIST && wanted[i]; i++) {
 		if (is_fallback(wanted[i]))
 			continue;
-		for (size_t j = 0; j < v->n_names; j++)
+		for (size_t j = 0; v->names && v->names[j]; j++)
 			if (names_source(v->names[j], wanted[i]))
 				return wanted[i];
 	}
@@ -1453,7 +1266,7 @@ static bool dropin_mends(const struct ds_eval *e, char *const *wanted)
 /* The profile's datasources but "None", then @last if not NULL. */
 static char *wanted_names(char *const *wanted, const char *last)
 {
-	_cleanup_free_ char **v = calloc(strv_len(wanted) + 2, sizeof(*v));
+	_cleanup_free_ char **v = calloc(strv_length(wanted) + 2, sizeof(*v));
 	size_t n = 0;
 
 	if (!v)
@@ -1463,7 +1276,7 @@ static char *wanted_names(char *const *wanted, const char *last)
 			v[n++] = wanted[i];
 	if (last)
 		v[n++] = (char *)last;
-	return join(v, n, ", ");
+	return strv_join(v, ", ");
 }
 
 /* The drop-in: the profile's datasources, then None. */
@@ -1474,9 +1287,10 @@ static char *dropin_text(const struct gp_profile *p)
 
 	if (!list)
 		return NULL;
-	return fmt("# Written by guestprep (profile %s): cloud-init must find "
-		   "the target\n# cloud's metadata.  Remove this file to undo."
-		   "\ndatasource_list: [ %s ]\n", p->name, list);
+	return strprintf("# Written by guestprep (profile %s): cloud-init must "
+			 "find the target\n# cloud's metadata.  Remove this "
+			 "file to undo.\ndatasource_list: [ %s ]\n", p->name,
+			 list);
 }
 
 /* The installed cloud-init must carry a wanted datasource's module. */
@@ -1484,10 +1298,10 @@ static int find_module(const struct gp_root *root, const struct install *in,
 		       char *const *wanted, char **ret_path)
 {
 	for (size_t i = 0; wanted[i]; i++)
-		for (size_t j = 0; j < in->n_pydirs && !is_fallback(wanted[i]);
-		     j++) {
-			char *p = fmt("%s/sources/DataSource%s.py",
-				      in->pydirs[j], wanted[i]);
+		for (size_t j = 0; in->pydirs && in->pydirs[j] &&
+				   !is_fallback(wanted[i]); j++) {
+			char *p = strprintf("%s/sources/DataSource%s.py",
+					    in->pydirs[j], wanted[i]);
 
 			if (!p)
 				return -ENOMEM;
@@ -1510,7 +1324,7 @@ static void ds_evidence(struct gp_finding *f, const struct ds_eval *e)
 		return;
 	}
 	if (e->value.kind == DS_LIST)
-		list = join(e->value.names, e->value.n_names, ", ");
+		list = strv_join(e->value.names, ", ");
 	if (list)
 		gp_evidence(f, "%s:%u: datasource_list: [ %s ]", e->setter,
 			    e->value.line, list);
@@ -1594,7 +1408,7 @@ static int check_datasource(struct gp_ctx *ctx)
 	}
 	judge_list(ctx, &e, names, &f);
 	/* Listing it is no use when this cloud-init has no such module. */
-	if (!in.n_pydirs)
+	if (strv_isempty(in.pydirs))
 		return 0;
 	r = find_module(gp_ctx_root(ctx), &in, wanted, &module);
 	if (r < 0)
@@ -1606,7 +1420,7 @@ static int check_datasource(struct gp_ctx *ctx)
 	f = gp_emit(ctx, "cloud_init.datasource.module", p->cloud_init_missing,
 		    "the installed cloud-init has no %s datasource: it is too "
 		    "old for the target cloud", names);
-	for (size_t i = 0; i < in.n_pydirs; i++)
+	for (size_t i = 0; in.pydirs[i]; i++)
 		gp_evidence(f, "no DataSource%s.py in %s/sources",
 			    first_wanted(wanted), in.pydirs[i]);
 	gp_remedy(f, "update cloud-init from the distribution's repositories");

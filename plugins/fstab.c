@@ -7,10 +7,8 @@
  * PARTLABEL=, /dev/disk/by-uuid, /dev/disk/by-label, LVM (/dev/mapper)
  * and MD (/dev/md*) names survive the move.
  *
- * libmount parses the file; it does not say on which line an entry
- * stands, so the entries are numbered against the text in the same way
- * it reads it: blank lines and comments are not entries, and the lines
- * it rejects (its error callback names them) are not either.
+ * The core reads the file with libmount and numbers its entries
+ * (include/guestprep/mounts.h), so evidence can name their lines.
  *
  * The fixer rewrites the first field of each kernel-name entry to the
  * UUID= of the device it names now.  Only a live system can say which
@@ -25,70 +23,10 @@
 #include <string.h>
 
 #include <blkid.h>
-#include <libmount.h>
 
 #include "guestprep/macro.h"
+#include "guestprep/mounts.h"
 #include "guestprep/plugin.h"
-
-#define FSTAB "/etc/fstab"
-
-/* One fstab entry, with the line it stands on. */
-struct entry {
-	unsigned line;
-	struct libmnt_fs *fs;
-};
-
-struct fstab {
-	char *text;
-	size_t len;
-	struct libmnt_table *table;
-	unsigned *bad_lines;	/* lines libmount rejected */
-	size_t n_bad;
-	struct entry *entries;
-	size_t n_entries;
-};
-
-static void fstab_done(struct fstab *t)
-{
-	free(t->text);
-	mnt_unref_table(t->table);
-	free(t->bad_lines);
-	free(t->entries);
-}
-
-static int parse_error(struct libmnt_table *tb, const char *filename,
-		       int line)
-{
-	struct fstab *t = mnt_table_get_userdata(tb);
-	unsigned *lines;
-
-	(void)filename;
-	lines = realloc(t->bad_lines, (t->n_bad + 1) * sizeof(*lines));
-	if (lines) {
-		t->bad_lines = lines;
-		t->bad_lines[t->n_bad++] = (unsigned)line;
-	}
-	return 1;	/* skip the line, go on */
-}
-
-static bool is_bad_line(const struct fstab *t, unsigned line)
-{
-	for (size_t i = 0; i < t->n_bad; i++)
-		if (t->bad_lines[i] == line)
-			return true;
-	return false;
-}
-
-/* Whether the line @p (up to @n bytes) holds an entry for libmount. */
-static bool is_entry_line(const char *p, size_t n)
-{
-	size_t skip = 0;
-
-	while (skip < n && (p[skip] == ' ' || p[skip] == '\t'))
-		skip++;
-	return skip < n && p[skip] != '\n' && p[skip] != '\r' &&
-	       p[skip] != '\0' && p[skip] != '#';
-}
 
 /* The length of the line at @p, with its '\n', in a text ending at @end. */
 static size_t line_len(const char *p, const char *end)
@@ -98,82 +36,16 @@ static size_t line_len(const char *p, const char *end)
 	return nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 }
 
-/* Give every entry libmount returned the line it came from. */
-static int number_entries(struct fstab *t)
-{
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs;
-	size_t cap = (size_t)mnt_table_get_nents(t->table);
-	unsigned no = 0;
-	size_t i = 0;
-
-	if (!it)
-		return -ENOMEM;
-	t->entries = calloc(cap ? cap : 1, sizeof(*t->entries));
-	if (!t->entries) {
-		mnt_free_iter(it);
-		return -ENOMEM;
-	}
-	for (const char *p = t->text, *end = t->text + t->len; p < end;
-	     p += line_len(p, end)) {
-		size_t n = line_len(p, end);
-
-		no++;
-		if (!is_entry_line(p, n) || is_bad_line(t, no))
-			continue;
-		if (i >= cap || mnt_table_next_fs(t->table, it, &fs) != 0)
-			break;
-		t->entries[i].line = no;
-		t->entries[i].fs = fs;
-		i++;
-	}
-	/* Lines the text scan missed: number them 0 rather than lose them. */
-	while (i < cap && mnt_table_next_fs(t->table, it, &fs) == 0) {
-		t->entries[i].line = 0;
-		t->entries[i].fs = fs;
-		i++;
-	}
-	t->n_entries = i;
-	mnt_free_iter(it);
-	return 0;
-}
-
-/* 0, -ENOENT when there is no fstab, or another negative errno. */
-static int fstab_load(const struct gp_root *root, struct fstab *t)
-{
-	FILE *f;
-	int r;
-
-	r = gp_root_read_file(root, FSTAB, 0, &t->text, &t->len);
-	if (r < 0)
-		return r;
-	t->table = mnt_new_table();
-	if (!t->table)
-		return -ENOMEM;
-	mnt_table_set_userdata(t->table, t);
-	mnt_table_set_parser_errcb(t->table, parse_error);
-	if (t->len == 0)
-		return 0;
-	f = fmemopen(t->text, t->len, "r");
-	if (!f)
-		return -errno;
-	r = mnt_table_parse_stream(t->table, f, FSTAB);
-	fclose(f);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EINVAL;
-	return number_entries(t);
-}
-
 /* Emit the skip of @id when fstab cannot be read; 1 when it did. */
-static int load_or_skip(struct gp_ctx *ctx, const char *id, struct fstab *t)
+static int load_or_skip(struct gp_ctx *ctx, const char *id, struct gp_fstab *t)
 {
-	int r = fstab_load(gp_ctx_root(ctx), t);
+	int r = gp_fstab_load(gp_ctx_root(ctx), t);
 
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
 		gp_emit(ctx, id, GP_SKIP, "%s cannot be read: %s "
-			"(system_files.fstab reports it)", FSTAB,
+			"(system_files.fstab reports it)", GP_FSTAB,
 			strerror(-r));
 		return 1;
 	}
@@ -245,7 +117,7 @@ static char *device_uuid(const char *devname)
 
 static int check_device_names(struct gp_ctx *ctx)
 {
-	_cleanup_(fstab_done) struct fstab t = { 0 };
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	struct gp_finding *f = NULL;
 	bool live = is_live(ctx), resolved = live;
 	unsigned n = 0;
@@ -262,8 +134,8 @@ static int check_device_names(struct gp_ctx *ctx)
 		if (!f)
 			f = gp_emit(ctx, "fstab.device_names", GP_FAIL,
 				    "%s names disks in a way that changes "
-				    "under virtio", FSTAB);
-		gp_evidence(f, "%s:%u: %s %s", FSTAB, t.entries[i].line,
+				    "under virtio", GP_FSTAB);
+		gp_evidence(f, "%s:%u: %s %s", GP_FSTAB, t.entries[i].line,
 			    mnt_fs_get_source(fs), target_of(fs));
 		n++;
 		if (live) {
@@ -277,7 +149,7 @@ static int check_device_names(struct gp_ctx *ctx)
 	if (!f) {
 		gp_emit(ctx, "fstab.device_names", GP_PASS,
 			"every %s entry names its device in a stable way",
-			FSTAB);
+			GP_FSTAB);
 		return 0;
 	}
 	if (resolved) {
@@ -320,14 +192,14 @@ static bool tag_of(struct libmnt_fs *fs, const char **ret_name,
 
 static int check_devices_exist(struct gp_ctx *ctx)
 {
-	_cleanup_(fstab_done) struct fstab t = { 0 };
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	struct gp_finding *f = NULL;
 	int r;
 
 	if (!is_live(ctx)) {
 		gp_emit(ctx, "fstab.devices_exist", GP_SKIP,
 			"not a live system: the disk is not attached, so the "
-			"devices %s names cannot be looked up", FSTAB);
+			"devices %s names cannot be looked up", GP_FSTAB);
 		return 0;
 	}
 	r = load_or_skip(ctx, "fstab.devices_exist", &t);
@@ -354,17 +226,17 @@ static int check_devices_exist(struct gp_ctx *ctx)
 		if (!f) {
 			f = gp_emit(ctx, "fstab.devices_exist", GP_FAIL,
 				    "%s names devices that are not there",
-				    FSTAB);
+				    GP_FSTAB);
 			gp_remedy(f, "correct the entries (see `blkid`) or "
 				     "remove them");
 		}
-		gp_evidence(f, "%s:%u: %s %s", FSTAB, t.entries[i].line,
+		gp_evidence(f, "%s:%u: %s %s", GP_FSTAB, t.entries[i].line,
 			    mnt_fs_get_source(fs), target_of(fs));
 	}
 	if (!f)
 		gp_emit(ctx, "fstab.devices_exist", GP_PASS,
 			"every device %s names by UUID or label is there",
-			FSTAB);
+			GP_FSTAB);
 	return 0;
 }
 
@@ -383,7 +255,7 @@ static bool is_system_target(const char *target)
 
 static int check_nofail(struct gp_ctx *ctx)
 {
-	_cleanup_(fstab_done) struct fstab t = { 0 };
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	struct gp_finding *f = NULL;
 	int r;
 
@@ -410,20 +282,20 @@ static int check_nofail(struct gp_ctx *ctx)
 				    "the instance stops in emergency mode if "
 				    "such a disk is not attached");
 			gp_remedy(f, "add nofail to the options of these "
-				     "entries in %s", FSTAB);
+				     "entries in %s", GP_FSTAB);
 		}
-		gp_evidence(f, "%s:%u: %s %s", FSTAB, t.entries[i].line, src,
+		gp_evidence(f, "%s:%u: %s %s", GP_FSTAB, t.entries[i].line, src,
 			    target);
 	}
 	if (!f)
 		gp_emit(ctx, "fstab.nofail", GP_PASS,
 			"every data mount in %s may be missing at boot",
-			FSTAB);
+			GP_FSTAB);
 	return 0;
 }
 
 /* The entry on line @no, if it is one the fixer must rewrite. */
-static struct libmnt_fs *unstable_on_line(const struct fstab *t, unsigned no)
+static struct libmnt_fs *unstable_on_line(const struct gp_fstab *t, unsigned no)
 {
 	for (size_t i = 0; i < t->n_entries; i++)
 		if (t->entries[i].line == no && is_unstable(t->entries[i].fs))
@@ -435,7 +307,7 @@ static struct libmnt_fs *unstable_on_line(const struct fstab *t, unsigned no)
  * The file with the first field of each kernel-name entry replaced by
  * UUID=; everything else byte for byte.  -ENXIO when a device has no UUID.
  */
-static int rename_devices(const struct fstab *t, char **ret, size_t *ret_len,
+static int rename_devices(const struct gp_fstab *t, char **ret, size_t *ret_len,
 			  unsigned *ret_n)
 {
 	char *buf = NULL;
@@ -485,7 +357,7 @@ static int rename_devices(const struct fstab *t, char **ret, size_t *ret_len,
 
 static int fix_device_names(struct gp_ctx *ctx)
 {
-	_cleanup_(fstab_done) struct fstab t = { 0 };
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	_cleanup_free_ char *fixed = NULL, *why = NULL;
 	size_t len;
 	unsigned n;
@@ -493,7 +365,7 @@ static int fix_device_names(struct gp_ctx *ctx)
 
 	if (!is_live(ctx))
 		return -EOPNOTSUPP;
-	r = fstab_load(gp_ctx_root(ctx), &t);
+	r = gp_fstab_load(gp_ctx_root(ctx), &t);
 	if (r < 0)
 		return r;
 	r = rename_devices(&t, &fixed, &len, &n);
@@ -501,9 +373,9 @@ static int fix_device_names(struct gp_ctx *ctx)
 		return r;
 	if (n == 0)
 		return 0;
-	if (asprintf(&why, "name %u device(s) by UUID= in %s", n, FSTAB) < 0)
+	if (asprintf(&why, "name %u device(s) by UUID= in %s", n, GP_FSTAB) < 0)
 		return -ENOMEM;
-	return gp_plan_write(ctx, FSTAB, fixed, len, 0644, why);
+	return gp_plan_write(ctx, GP_FSTAB, fixed, len, 0644, why);
 }
 
 static const struct gp_check fstab_checks[] = {

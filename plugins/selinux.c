@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "guestprep/cmdline.h"
 #include "guestprep/kvfile.h"
 #include "guestprep/macro.h"
 #include "guestprep/plugin.h"
@@ -121,18 +122,6 @@ static int check_config(struct gp_ctx *ctx)
 }
 
 /* Kernel options that force a mode whatever the configuration says. */
-static const char *find_option(const char *cmdline, const char *option)
-{
-	size_t len = strlen(option);
-
-	for (const char *p = cmdline; (p = strstr(p, option)); p += len)
-		if ((p == cmdline || p[-1] == ' ' || p[-1] == '\t' ||
-		     p[-1] == '"') &&
-		    (p[len] == '\0' || strchr(" \t\"", p[len])))
-			return p;
-	return NULL;
-}
-
 static int check_cmdline(struct gp_ctx *ctx)
 {
 	static const char *const keys[] = {
@@ -153,7 +142,7 @@ static int check_cmdline(struct gp_ctx *ctx)
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		const struct gp_kv *it = gp_kv_find(&kv, keys[i]);
 
-		if (!it || !find_option(it->value, "enforcing=1"))
+		if (!it || !gp_cmdline_has(it->value, "enforcing=1"))
 			continue;
 		f = gp_emit(ctx, "selinux.cmdline",
 			    gp_ctx_profile(ctx)->selinux_enforcing,

@@ -11,15 +11,15 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/fs.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "guestprep/bootcfg.h"
 #include "guestprep/macro.h"
+#include "guestprep/mounts.h"
 #include "guestprep/plugin.h"
 
-#define FSTAB "/etc/fstab"
 #define SHADOW "/etc/shadow"
 
 /* Report why @path could not be used, as a finding of @id. */
@@ -78,60 +78,34 @@ static int check_issue(struct gp_ctx *ctx)
 	return 0;
 }
 
-struct fstab_errors {
-	unsigned count;
-	unsigned first_line;
-};
-
-static int fstab_error(struct libmnt_table *tb, const char *filename,
-		       int line)
-{
-	struct fstab_errors *e = mnt_table_get_userdata(tb);
-
-	if (e->count++ == 0)
-		e->first_line = (unsigned)line;
-	return 1;	/* skip the line, keep parsing */
-}
-
 static int check_fstab(struct gp_ctx *ctx)
 {
-	_cleanup_fclose_ FILE *file = NULL;
-	struct fstab_errors errs = { 0 };
-	struct libmnt_table *tb;
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	struct gp_finding *f;
-	int r, n;
+	int r;
 
-	r = gp_root_fopen(gp_ctx_root(ctx), FSTAB, &file);
-	if (r == -ENOMEM)
+	r = gp_fstab_load(gp_ctx_root(ctx), &t);
+	if (r == -ENOMEM || r == -EBADMSG)
 		return r;
 	if (r < 0) {
-		f = emit_unusable(ctx, "system_files.fstab", GP_FAIL, FSTAB, r);
+		f = emit_unusable(ctx, "system_files.fstab", GP_FAIL, GP_FSTAB,
+				  r);
 		gp_remedy(f, "restore %s: without it no file system but the "
-			     "root is mounted", FSTAB);
+			     "root is mounted", GP_FSTAB);
 		return 0;
 	}
-	tb = mnt_new_table();
-	if (!tb)
-		return -ENOMEM;
-	mnt_table_set_userdata(tb, &errs);
-	mnt_table_set_parser_errcb(tb, fstab_error);
-	r = mnt_table_parse_stream(tb, file, FSTAB);
-	n = mnt_table_get_nents(tb);
-	mnt_unref_table(tb);
-	if (r < 0 && !errs.count)
-		return r;
-	if (errs.count) {
+	if (t.n_bad) {
 		f = gp_emit(ctx, "system_files.fstab", GP_FAIL,
-			    "%s has %u line(s) that do not parse", FSTAB,
-			    errs.count);
-		gp_evidence(f, "%s:%u: first line that does not parse", FSTAB,
-			    errs.first_line);
+			    "%s has %zu line(s) that do not parse", GP_FSTAB,
+			    t.n_bad);
+		gp_evidence(f, "%s:%u: first line that does not parse",
+			    GP_FSTAB, t.bad_lines[0]);
 		gp_remedy(f, "correct or remove the malformed lines "
 			     "(\"findmnt --verify\" explains each)");
 		return 0;
 	}
-	f = gp_emit(ctx, "system_files.fstab", GP_PASS, "%s parses", FSTAB);
-	gp_evidence(f, "%s: %d entries", FSTAB, n);
+	f = gp_emit(ctx, "system_files.fstab", GP_PASS, "%s parses", GP_FSTAB);
+	gp_evidence(f, "%s: %zu entries", GP_FSTAB, t.n_entries);
 	return 0;
 }
 
@@ -164,40 +138,13 @@ static int judge_bootloader(struct gp_ctx *ctx, const char *path)
 	return 0;
 }
 
-/* UEFI installs keep grub.cfg beside the loader: /boot/efi/EFI/VENDOR/. */
-static char *find_efi_config(const struct gp_root *root)
-{
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	struct stat st;
-
-	if (gp_root_opendir(root, "/boot/efi/EFI", &d) < 0)
-		return NULL;
-	while ((de = readdir(d))) {
-		char *path;
-
-		if (de->d_name[0] == '.' ||
-		    asprintf(&path, "/boot/efi/EFI/%s/grub.cfg", de->d_name) < 0)
-			continue;
-		if (gp_root_stat(root, path, false, &st) == 0)
-			return path;
-		free(path);
-	}
-	return NULL;
-}
-
 static int check_bootloader(struct gp_ctx *ctx)
 {
-	static const char *const configs[] = {
-		"/boot/grub2/grub.cfg",	/* grub2: RHEL, SUSE */
-		"/boot/grub/grub.cfg",	/* grub2: Debian, Ubuntu */
-		"/boot/grub/menu.lst",	/* grub legacy */
-		"/boot/grub/grub.conf",	/* grub legacy: RHEL 5 and 6 */
-	};
 	const struct gp_root *root = gp_ctx_root(ctx);
-	_cleanup_free_ char *efi = NULL;
+	_cleanup_(gp_grub_configs_freep) struct gp_grub_config *configs = NULL;
 	struct gp_finding *f;
 	struct stat st;
+	int r;
 
 	/* Container Linux keeps its bootloader on its own partitions. */
 	if (gp_ctx_host(ctx)->os.family == GP_FAMILY_COREOS) {
@@ -205,18 +152,18 @@ static int check_bootloader(struct gp_ctx *ctx)
 			"the bootloader lives outside the root file system");
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(configs); i++)
-		if (gp_root_stat(root, configs[i], false, &st) == 0)
-			return judge_bootloader(ctx, configs[i]);
-	efi = find_efi_config(root);
-	if (efi)
-		return judge_bootloader(ctx, efi);
+	r = gp_grub_configs(root, &configs);
+	if (r < 0)
+		return r;
+	for (const struct gp_grub_config *c = configs; c->path; c++)
+		if (gp_root_stat(root, c->path, false, &st) == 0)
+			return judge_bootloader(ctx, c->path);
 
 	f = gp_emit(ctx, "system_files.bootloader", GP_FAIL,
 		    "no grub configuration was found");
-	for (size_t i = 0; i < ARRAY_SIZE(configs); i++)
-		gp_evidence(f, "not a file: %s", configs[i]);
-	gp_evidence(f, "no /boot/efi/EFI/*/grub.cfg");
+	for (size_t i = 0; gp_grub_bios_configs[i]; i++)
+		gp_evidence(f, "not a file: %s", gp_grub_bios_configs[i]);
+	gp_evidence(f, "no %s/*/grub.cfg", GP_GRUB_EFI_DIR);
 	gp_remedy(f, "install grub and generate its configuration "
 		     "(grub2-mkconfig or update-grub); with /boot on its own "
 		     "partition, mount it before checking");
@@ -296,22 +243,13 @@ static void check_shadow_attrs(struct gp_ctx *ctx, FILE *file)
 /* Whether the tree's fstab mounts @target read-only (offline trees). */
 static bool fstab_mounts_ro(const struct gp_root *root, const char *target)
 {
-	_cleanup_fclose_ FILE *file = NULL;
-	struct libmnt_table *tb;
+	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
 	struct libmnt_fs *fs;
-	bool ro = false;
 
-	if (gp_root_fopen(root, FSTAB, &file) < 0)
+	if (gp_fstab_load(root, &t) < 0)
 		return false;
-	tb = mnt_new_table();
-	if (!tb)
-		return false;
-	if (mnt_table_parse_stream(tb, file, FSTAB) == 0) {
-		fs = mnt_table_find_target(tb, target, MNT_ITER_BACKWARD);
-		ro = fs && mnt_fs_match_options(fs, "ro") == 1;
-	}
-	mnt_unref_table(tb);
-	return ro;
+	fs = mnt_table_find_target(t.table, target, MNT_ITER_BACKWARD);
+	return fs && mnt_fs_match_options(fs, "ro") == 1;
 }
 
 static void check_shadow_mount(struct gp_ctx *ctx)
@@ -332,9 +270,9 @@ static void check_shadow_mount(struct gp_ctx *ctx)
 	} else if (fstab_mounts_ro(root, "/") ||
 		   fstab_mounts_ro(root, "/etc")) {
 		f = gp_emit(ctx, "system_files.shadow.mount", GP_FAIL,
-			    "%s mounts /etc read-only", FSTAB);
+			    "%s mounts /etc read-only", GP_FSTAB);
 		gp_remedy(f, "remove the \"ro\" option from that entry of %s",
-			  FSTAB);
+			  GP_FSTAB);
 		return;
 	}
 	gp_emit(ctx, "system_files.shadow.mount", GP_PASS,

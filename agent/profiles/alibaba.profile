@@ -80,10 +80,45 @@ network.multiple_nics = fail
 network.ipv6 = fail
 firewall.active = warn
 # network (issue 6): more keys here
+# "Enable DHCP": the instance's NIC has a MAC address of its own, so a
+# configuration bound to the old one (HWADDR=, match: macaddress, udev
+# 70-persistent-net.rules) leaves it unconfigured or renamed.
+network.mac_pinned = fail
 # firewall (issue 6): more keys here
+# "allow access to SSH port 22": a firewall that would close sshd.port
+# at boot fails; one that lets only some sources or interfaces in warns.
+firewall.blocked = fail
+firewall.restricted = warn
+# "Disable the firewall and allow access to SSH port 22": the fixer opens
+# the port in each active firewall (open), or disables them (disable).
+firewall.fix_mode = open
 # sshd (issue 6): more keys here
+# "The logon password for the root account must be 8 to 30 characters in
+# length ...": the cloud sets root's password when the instance is
+# created and users log in as root with it, so sshd must let root log in
+# with a password (PermitRootLogin yes, PasswordAuthentication yes).
+# Either one refused makes the instance unreachable: fail.  A Match
+# block that refuses it only for some client addresses or ports: warn.
+sshd.root_login = fail
+sshd.password_auth = fail
+sshd.login_restricted = warn
 
 # virtio (issue 5): keys here
+# "Install the virtualization platform XEN or KVM drivers": ECS runs
+# KVM, so the system disk is a virtio disk.  The default kernel must
+# have virtio_blk and virtio_pci (built in, or in its initramfs with
+# what modules.dep says they need); every kernel should have the virtio
+# drivers for disks and NICs (virtio_scsi, since 3.4, is reported but
+# not required: the disk is virtio_blk).  Xen front-ends do not count on
+# KVM (a Xen-based profile lists them: xen_blkfront), and a kernel that
+# boots only as a Xen PV guest is flagged.
+virtio.initramfs_modules = virtio_blk virtio_pci
+virtio.kernel_modules = virtio_blk virtio_net virtio_pci
+virtio.optional_modules = virtio_scsi
+virtio.xen_frontends =
+virtio.default_kernel = fail
+virtio.other_kernels = warn
+virtio.xen_pv = warn
 
 # "qemu-ga cannot be installed"; cloud-init is recommended.
 qemu_ga.installed = fail

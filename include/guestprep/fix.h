@@ -57,4 +57,16 @@ int gp_plan_command(struct gp_ctx *ctx, const char *const *argv,
 		    const char *const *undo_argv, unsigned flags,
 		    const char *why);
 
+/*
+ * As gp_plan_command(), for a command that replaces files (an initramfs
+ * rebuilt): before it runs, the journal keeps a copy of each of
+ * @replaces (NULL-terminated, absolute paths inside the root; one that
+ * does not exist is recorded as absent), and `guestprep undo` puts each
+ * back byte for byte, or removes it when the command created it.  Such
+ * a command needs no undo command of its own.
+ */
+int gp_plan_command_replacing(struct gp_ctx *ctx, const char *const *argv,
+			      const char *const *replaces, unsigned flags,
+			      const char *why);
+
 #endif

@@ -9,6 +9,9 @@
  * substitution, variable expansion) is kept as literal text, never run.
  * Lines that are not assignments are counted in bad_lines with the first
  * one's number, so a check can report a garbled file.
+ *
+ * Kernel options inside a value (GRUB_CMDLINE_LINUX="... enforcing=1")
+ * are found with the helpers of guestprep/cmdline.h.
  */
 #ifndef GUESTPREP_KVFILE_H
 #define GUESTPREP_KVFILE_H

@@ -210,6 +210,32 @@ static void test_registry_names(void **state)
 	}
 }
 
+/*
+ * A fixer may write a file whose directories do not exist yet (a
+ * firewalld zone copied into /etc): the plan names it beneath what
+ * exists, links in that part followed, and the journal makes the rest.
+ */
+static void test_plan_write_new_dirs(void **state)
+{
+	char *tree = tree_new();
+	struct harness *h;
+
+	tree_write(tree, "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
+	tree_mkdir(tree, "usr/lib/fw");
+	tree_symlink(tree, "etc/fw", "../usr/lib/fw");
+	h = harness_run(tree, "os", NULL);
+	h->ctx.plan = &h->plan;
+	assert_int_equal(gp_plan_write(&h->ctx, "/etc/new/dir/a.conf", "a\n", 2,
+				       0644, "test"), 0);
+	assert_int_equal(gp_plan_write(&h->ctx, "/etc/fw/zones/b.xml", "b\n", 2,
+				       0644, "test"), 0);
+	assert_int_equal(h->plan.n_changes, 2);
+	assert_string_equal(h->plan.changes[0].path, "/etc/new/dir/a.conf");
+	assert_string_equal(h->plan.changes[1].path, "/usr/lib/fw/zones/b.xml");
+	harness_free(h);
+	tree_free(tree);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_finding_details_and_verdict),
 		cmocka_unit_test(test_unknown_patterns),
 		cmocka_unit_test(test_registry_names),
+		cmocka_unit_test(test_plan_write_new_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

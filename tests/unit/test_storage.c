@@ -28,8 +28,9 @@ bool __wrap_gp_root_is_live(const struct gp_root *root)
 	return pretend_live || __real_gp_root_is_live(root);
 }
 
-#define GIB_SECTORS(n) ((unsigned long long)(n) * 2097152ull)
-#define PCI "sys/devices/pci0000:00/0000:00:05.0/host0/target0:0:0/0:0:0:0/block"
+#define GIB_SECTORS(n) ((unsigned long long)(n)*2097152ull)
+#define PCI                                                                    \
+	"sys/devices/pci0000:00/0000:00:05.0/host0/target0:0:0/0:0:0:0/block"
 
 static char *centos7_tree(void)
 {
@@ -37,7 +38,8 @@ static char *centos7_tree(void)
 
 	tree_write(tree, "etc/os-release",
 		   "NAME=\"CentOS Linux\"\nID=\"centos\"\nVERSION_ID=\"7\"\n");
-	tree_write(tree, "etc/fstab", "/dev/mapper/centos-root / xfs defaults 0 0\n");
+	tree_write(tree, "etc/fstab",
+		   "/dev/mapper/centos-root / xfs defaults 0 0\n");
 	return tree;
 }
 
@@ -69,8 +71,8 @@ static void disk(const char *tree, const char *name, const char *majmin,
 	tree_write(tree, path, size);
 }
 
-static void partition(const char *tree, const char *disk_name,
-		      const char *name, const char *majmin, unsigned partno)
+static void partition(const char *tree, const char *disk_name, const char *name,
+		      const char *majmin, unsigned partno)
 {
 	char dir[256], path[512], num[16];
 
@@ -169,7 +171,7 @@ static void size_from_sysfs(void **state)
 
 static void lvm_root_fails(void **state)
 {
-	static const char *const slaves[] = { "sdq2", NULL };
+	static const char *const slaves[] = {"sdq2", NULL};
 	char *tree = plain_tree(40);
 	struct harness *h;
 
@@ -180,16 +182,16 @@ static void lvm_root_fails(void **state)
 	harness_expect_evidence(h, "storage.root_partition", "sdq");
 	harness_free(h);
 	h = run_live_set(tree, "storage.root_partition",
-			 (const char *const[]){ "storage.multiple_partitions=warn",
-						NULL });
+			 (const char *const[]){
+				 "storage.multiple_partitions=warn", NULL});
 	harness_expect(h, "storage.root_partition", GP_WARN);
 	harness_free(h);
 }
 
 static void luks_on_lvm_is_named(void **state)
 {
-	static const char *const lv[] = { "sdq2", NULL };
-	static const char *const crypt[] = { "dm-0", NULL };
+	static const char *const lv[] = {"sdq2", NULL};
+	static const char *const crypt[] = {"dm-0", NULL};
 	char *tree = plain_tree(40);
 	const struct gp_finding *f;
 	struct harness *h;
@@ -208,7 +210,7 @@ static void luks_on_lvm_is_named(void **state)
 
 static void md_raid_spans_disks(void **state)
 {
-	static const char *const slaves[] = { "sdq1", "sdr1", NULL };
+	static const char *const slaves[] = {"sdq1", "sdr1", NULL};
 	char *tree = plain_tree(40);
 	const struct gp_finding *f;
 	struct harness *h;
@@ -231,7 +233,8 @@ static void overlay_root_is_no_disk(void **state)
 	char *tree = centos7_tree();
 	struct harness *h;
 
-	mountinfo(tree, "500 400 0:52 / / rw - overlay overlay rw,lowerdir=/a\n");
+	mountinfo(tree,
+		  "500 400 0:52 / / rw - overlay overlay rw,lowerdir=/a\n");
 	h = run_live(tree, "storage");
 	harness_expect(h, "storage.system_disk", GP_SKIP);
 	harness_expect_evidence(h, "storage.system_disk", "overlay");
@@ -244,7 +247,7 @@ static void overlay_root_is_no_disk(void **state)
 /* No /proc, a garbled one, a sysfs loop: skips, never a crash. */
 static void broken_proc_and_sys(void **state)
 {
-	static const char *const self[] = { "dm-0", NULL };
+	static const char *const self[] = {"dm-0", NULL};
 	char *tree = centos7_tree();
 	struct harness *h;
 
@@ -280,17 +283,16 @@ static void data_disks(void **state)
 	disk(tree, "sdr", "65:16", GIB_SECTORS(2500));
 	partition(tree, "sdr", "sdr1", "65:17", 1);
 	disk(tree, "loop0", "7:0", GIB_SECTORS(3000));
-	mountinfo(tree,
-		  "22 1 65:2 / / rw - xfs /dev/sdq2 rw\n"
-		  "23 22 65:1 / /boot rw - xfs /dev/sdq1 rw\n"
-		  "30 22 65:17 / /data rw - xfs /dev/sdr1 rw\n"
-		  "31 22 7:0 / /mnt/iso ro - iso9660 /dev/loop0 ro\n");
+	mountinfo(tree, "22 1 65:2 / / rw - xfs /dev/sdq2 rw\n"
+			"23 22 65:1 / /boot rw - xfs /dev/sdq1 rw\n"
+			"30 22 65:17 / /data rw - xfs /dev/sdr1 rw\n"
+			"31 22 7:0 / /mnt/iso ro - iso9660 /dev/loop0 ro\n");
 	h = run_live(tree, "storage.data_disks");
 	harness_expect(h, "storage.data_disks", GP_FAIL);
 	harness_expect_evidence(h, "storage.data_disks", "/dev/sdr");
 	harness_free(h);
 
-	tree_write(tree, PCI "/sdr/size", "209715200\n");	/* 100 GiB */
+	tree_write(tree, PCI "/sdr/size", "209715200\n"); /* 100 GiB */
 	h = run_live(tree, "storage.data_disks");
 	harness_expect(h, "storage.data_disks", GP_PASS);
 	harness_free(h);
@@ -365,7 +367,7 @@ static void uefi_from_fstab(void **state)
 	harness_expect(h, "storage.uefi", GP_FAIL);
 	harness_free(h);
 	h = harness_run(tree, "storage.uefi",
-			(const char *const[]){ "storage.uefi_boot=warn", NULL });
+			(const char *const[]){"storage.uefi_boot=warn", NULL});
 	harness_expect(h, "storage.uefi", GP_WARN);
 	harness_free(h);
 }
@@ -378,7 +380,8 @@ int main(void)
 		cmocka_unit_test_teardown(lvm_root_fails, tree_teardown),
 		cmocka_unit_test_teardown(luks_on_lvm_is_named, tree_teardown),
 		cmocka_unit_test_teardown(md_raid_spans_disks, tree_teardown),
-		cmocka_unit_test_teardown(overlay_root_is_no_disk, tree_teardown),
+		cmocka_unit_test_teardown(overlay_root_is_no_disk,
+					  tree_teardown),
 		cmocka_unit_test_teardown(broken_proc_and_sys, tree_teardown),
 		cmocka_unit_test_teardown(data_disks, tree_teardown),
 		cmocka_unit_test_teardown(offline_without_disk, tree_teardown),
