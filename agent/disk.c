@@ -603,9 +603,8 @@ static int probe_disk(struct gp_disk_layout *l)
 	return r;
 }
 
-/* Which partition fstab's name for / is. */
-static const struct gp_partition *match_source(const struct gp_disk_layout *l,
-					       const char *src)
+const struct gp_partition *gp_disk_match(const struct gp_disk_layout *l,
+					 const char *src)
 {
 	static const struct {
 		const char *tag, *link;
@@ -676,7 +675,7 @@ int gp_disk_find(const struct gp_root *root, char *const *disks,
 	else if (!l->table[0] && !l->stack && l->n_parts == 1 && l->n_disks)
 		l->root = &l->parts[0]; /* live, / on the whole disk */
 	else if (l->root_source && !l->stack)
-		l->root = match_source(l, l->root_source);
+		l->root = gp_disk_match(l, l->root_source);
 	return 0;
 }
 

@@ -67,17 +67,13 @@ static const struct profile_key profile_keys[] = {
 	KEY("network.multiple_nics", KT_STATUS, multiple_nics),
 	KEY("network.ipv6", KT_STATUS, ipv6),
 	KEY("firewall.active", KT_STATUS, firewall_active),
-	/* network (issue 6): more keys here */
 	KEY("network.mac_pinned", KT_STATUS, mac_pinned),
-	/* firewall (issue 6): more keys here */
 	KEY("firewall.blocked", KT_STATUS, firewall_blocked),
 	KEY("firewall.restricted", KT_STATUS, firewall_restricted),
 	KEY("firewall.fix_mode", KT_STRING, firewall_fix_mode),
-	/* sshd (issue 6): more keys here */
 	KEY("sshd.root_login", KT_STATUS, sshd_root_login),
 	KEY("sshd.password_auth", KT_STATUS, sshd_password_auth),
 	KEY("sshd.login_restricted", KT_STATUS, sshd_login_restricted),
-	/* virtio (issue 5): keys here */
 	KEY("virtio.initramfs_modules", KT_STRV, virtio_initramfs_modules),
 	KEY("virtio.kernel_modules", KT_STRV, virtio_kernel_modules),
 	KEY("virtio.optional_modules", KT_STRV, virtio_optional_modules),

@@ -25,6 +25,7 @@
 #include <blkid.h>
 
 #include "guestprep/macro.h"
+#include "guestprep/disk.h"
 #include "guestprep/mounts.h"
 #include "guestprep/plugin.h"
 
@@ -190,38 +191,95 @@ static bool tag_of(struct libmnt_fs *fs, const char **ret_name,
 	return false;
 }
 
+/* Offline: the partitions of the --disk images, where tags are found. */
+struct disks {
+	struct gp_disk_layout *v;
+	size_t n;
+};
+
+static void disks_done(struct disks *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		gp_disk_layout_done(&d->v[i]);
+	free(d->v);
+}
+
+static int disks_load(struct gp_ctx *ctx, struct disks *d)
+{
+	char *const *paths = gp_ctx_disks(ctx);
+	size_t n = 0;
+
+	while (paths[n])
+		n++;
+	d->v = calloc(n ? n : 1, sizeof(*d->v));
+	if (!d->v)
+		return -ENOMEM;
+	/* Each is probed as gp_disk_find() probes the first it is given. */
+	for (; d->n < n; d->n++) {
+		int r = gp_disk_find(gp_ctx_root(ctx), paths + d->n,
+				     &d->v[d->n]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Whether the device an entry names is there: live, or on a --disk. */
+static bool device_found(struct gp_ctx *ctx, const struct disks *d,
+			 struct libmnt_fs *fs, const char *name,
+			 const char *value, bool is_path)
+{
+	const char *src = mnt_fs_get_source(fs);
+	bool found = false;
+
+	if (is_live(ctx)) {
+		char *dev;
+
+		if (is_path)
+			return gp_root_exists(gp_ctx_root(ctx), src);
+		dev = blkid_evaluate_tag(name, value, NULL);
+		found = dev != NULL;
+		free(dev);
+		return found;
+	}
+	/* GPT partition names are not probed: do not call them missing. */
+	if ((name && strcmp(name, "PARTLABEL") == 0) ||
+	    has_prefix(src, "/dev/disk/by-partlabel/"))
+		return true;
+	for (size_t i = 0; i < d->n && !found; i++)
+		found = gp_disk_match(&d->v[i], src) != NULL;
+	return found;
+}
+
 static int check_devices_exist(struct gp_ctx *ctx)
 {
 	_cleanup_(gp_fstab_done) struct gp_fstab t = { 0 };
+	_cleanup_(disks_done) struct disks d = { 0 };
 	struct gp_finding *f = NULL;
 	int r;
 
-	if (!is_live(ctx)) {
+	if (!is_live(ctx) && !gp_ctx_disks(ctx)[0]) {
 		gp_emit(ctx, "fstab.devices_exist", GP_SKIP,
-			"not a live system: the disk is not attached, so the "
-			"devices %s names cannot be looked up", GP_FSTAB);
+			"not a live system: give the disk images with --disk "
+			"to look up the devices %s names", GP_FSTAB);
 		return 0;
 	}
 	r = load_or_skip(ctx, "fstab.devices_exist", &t);
 	if (r != 0)
 		return r < 0 ? r : 0;
+	if (!is_live(ctx)) {
+		r = disks_load(ctx, &d);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < t.n_entries; i++) {
 		struct libmnt_fs *fs = t.entries[i].fs;
 		const char *name = NULL, *value = NULL;
-		bool is_path, found;
+		bool is_path;
 
-		if (!tag_of(fs, &name, &value, &is_path))
-			continue;
-		if (is_path) {
-			found = gp_root_exists(gp_ctx_root(ctx),
-					       mnt_fs_get_source(fs));
-		} else {
-			char *dev = blkid_evaluate_tag(name, value, NULL);
-
-			found = dev != NULL;
-			free(dev);
-		}
-		if (found)
+		if (!tag_of(fs, &name, &value, &is_path) ||
+		    device_found(ctx, &d, fs, name, value, is_path))
 			continue;
 		if (!f) {
 			f = gp_emit(ctx, "fstab.devices_exist", GP_FAIL,
@@ -235,8 +293,8 @@ static int check_devices_exist(struct gp_ctx *ctx)
 	}
 	if (!f)
 		gp_emit(ctx, "fstab.devices_exist", GP_PASS,
-			"every device %s names by UUID or label is there",
-			GP_FSTAB);
+			"every device %s names by UUID or label is there%s",
+			GP_FSTAB, is_live(ctx) ? "" : " (on the --disk images)");
 	return 0;
 }
 

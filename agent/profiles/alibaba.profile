@@ -79,12 +79,10 @@ network.static_ip = fail
 network.multiple_nics = fail
 network.ipv6 = fail
 firewall.active = warn
-# network (issue 6): more keys here
 # "Enable DHCP": the instance's NIC has a MAC address of its own, so a
 # configuration bound to the old one (HWADDR=, match: macaddress, udev
 # 70-persistent-net.rules) leaves it unconfigured or renamed.
 network.mac_pinned = fail
-# firewall (issue 6): more keys here
 # "allow access to SSH port 22": a firewall that would close sshd.port
 # at boot fails; one that lets only some sources or interfaces in warns.
 firewall.blocked = fail
@@ -92,7 +90,6 @@ firewall.restricted = warn
 # "Disable the firewall and allow access to SSH port 22": the fixer opens
 # the port in each active firewall (open), or disables them (disable).
 firewall.fix_mode = open
-# sshd (issue 6): more keys here
 # "The logon password for the root account must be 8 to 30 characters in
 # length ...": the cloud sets root's password when the instance is
 # created and users log in as root with it, so sshd must let root log in
@@ -103,7 +100,6 @@ sshd.root_login = fail
 sshd.password_auth = fail
 sshd.login_restricted = warn
 
-# virtio (issue 5): keys here
 # "Install the virtualization platform XEN or KVM drivers": ECS runs
 # KVM, so the system disk is a virtio disk.  The default kernel must
 # have virtio_blk and virtio_pci (built in, or in its initramfs with

@@ -67,6 +67,14 @@ int gp_disk_find(const struct gp_root *root, char *const *disks,
 		 struct gp_disk_layout *ret);
 void gp_disk_layout_done(struct gp_disk_layout *l);
 
+/*
+ * The partition an fstab source names: UUID=, LABEL=, PARTUUID= (quoted
+ * or not), /dev/disk/by-uuid|by-label|by-partuuid/..., or a kernel name
+ * such as /dev/sda2 (by its number); NULL when none of the disk's is.
+ */
+const struct gp_partition *gp_disk_match(const struct gp_disk_layout *l,
+					 const char *source);
+
 /* Where the superblock of / is, to open with libext2fs or libblkid. */
 struct gp_rootfs {
 	const char *path; /* the disk, or live the stacked device of / */

@@ -82,18 +82,14 @@ struct gp_profile {
 	enum gp_status multiple_nics;
 	enum gp_status ipv6;
 	enum gp_status firewall_active;	/* an active firewall, port open */
-	/* network (issue 6): more fields here */
 	enum gp_status mac_pinned;	/* MAC-bound NIC config, udev names */
-	/* firewall (issue 6): more fields here */
 	enum gp_status firewall_blocked;	/* tcp/ssh_port closed at boot */
 	enum gp_status firewall_restricted;	/* open to some sources only */
 	char *firewall_fix_mode;		/* "open" or "disable" */
-	/* sshd (issue 6): more fields here */
 	enum gp_status sshd_root_login;	/* root cannot log in with a password */
 	enum gp_status sshd_password_auth; /* password authentication off */
 	enum gp_status sshd_login_restricted; /* only from some addresses */
 
-	/* virtio (issue 5): fields here */
 	char **virtio_initramfs_modules;	/* to mount the root disk */
 	char **virtio_kernel_modules;		/* every kernel must have */
 	char **virtio_optional_modules;		/* reported, never required */

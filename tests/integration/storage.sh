@@ -138,6 +138,10 @@ check --disk "$WORK/dpq.img"
 expect storage.ext4_features pass "ext4 quota alone"
 
 # --- ext3, by LABEL, among several partitions ------------------------
+# (and a data disk whose ext4 has a known UUID, for fstab's lookups)
+fs "$WORK/data.fs" 16 mkfs.ext4 -q -F -U 0a0b0c0d-1111-2222-3333-444455556666
+disk "$WORK/data.img" 1G dos "1 16 83"
+put "$WORK/data.fs" "$WORK/data.img" 1
 fs "$WORK/ext3.fs" 32 mkfs.ext3 -q -F -L rootfs
 fs "$WORK/boot.fs" 16 mkfs.ext4 -q -F -O ^64bit
 disk "$WORK/multi.img" 8G dos "1 16 83" "17 32 82" "49 32 83"
@@ -153,6 +157,23 @@ jq -r '.findings[] | select(.id == "storage.root_partition") | .message' \
 expect storage.filesystem pass "ext3"
 expect storage.ext4_features pass "ext3"
 expect storage.separate_mounts pass "separate /boot only"
+
+# fstab's devices looked up on the images (offline fstab.devices_exist).
+PTUUID=$(blkid -o value -s PTUUID "$WORK/multi.img")
+fstab "LABEL=rootfs / ext3 defaults 1 1" \
+	"PARTUUID=$PTUUID-01 /boot ext4 defaults 1 2" \
+	"/dev/disk/by-label/rootfs /mnt/again ext3 defaults 0 0"
+gp check --root "$T" --only fstab.devices_exist --format json --disk "$WORK/multi.img"
+expect fstab.devices_exist pass "tags found on the image"
+fstab "LABEL=rootfs / ext3 defaults 1 1" \
+	"UUID=0a0b0c0d-1111-2222-3333-444455556666 /data xfs defaults 0 0"
+gp check --root "$T" --only fstab.devices_exist --format json --disk "$WORK/multi.img"
+expect fstab.devices_exist fail "a UUID on no image"
+gp check --root "$T" --only fstab.devices_exist --format json --disk "$WORK/multi.img" \
+	--disk "$WORK/data.img"
+expect fstab.devices_exist pass "the UUID on the data disk image"
+gp check --root "$T" --only fstab.devices_exist --format json
+expect fstab.devices_exist skip "offline without --disk"
 
 # A kernel name: partition 3 by /dev/sda3.
 fstab "/dev/sda3 / ext3 defaults 1 1" "/dev/sda1 /usr ext4 defaults 1 2"
