@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <linux/fs.h>
@@ -139,6 +140,57 @@ void harness_expect_evidence(const struct harness *h, const char *id,
 	fail_msg("%s: no evidence contains \"%s\"", id, text);
 }
 
+/* What a failure message calls @c: its path, or the command it runs. */
+static const char *change_name(const struct gp_change *c)
+{
+	if (c->path)
+		return c->path;
+	return c->argv && c->argv[0] ? c->argv[0] : "a command";
+}
+
+void harness_apply(struct harness *h, journal_run_fn run)
+{
+	struct gp_journal *j = NULL;
+
+	gp_root_allow_writes(h->root);
+	assert_int_equal(journal_begin(h->root, "test", &j), 0);
+	for (size_t i = 0; i < h->plan.n_changes; i++) {
+		struct gp_change *c = &h->plan.changes[i];
+		int r = journal_apply(j, c, run);
+
+		if (r < 0)
+			fail_msg("apply %s: %s", change_name(c), strerror(-r));
+	}
+	assert_int_equal(journal_end(j), 0);
+}
+
+void harness_undo(const char *tree, journal_run_fn run)
+{
+	struct gp_undo_result res = { 0 };
+	struct gp_root *root = NULL;
+	int r;
+
+	assert_int_equal(gp_root_new(tree, &root), 0);
+	gp_root_allow_writes(root);
+	r = journal_undo(root, NULL, run, &res);
+	if (r < 0)
+		fail_msg("undo in %s: %s", tree, strerror(-r));
+	/* 0 from journal_undo() still lets an item be not revertible. */
+	for (size_t i = 0; i < res.n_items; i++)
+		if (res.items[i].result != 0)
+			fail_msg("undo: %s: %s", res.items[i].what,
+				 strerror(-res.items[i].result));
+	undo_result_done(&res);
+	gp_root_free(root);
+}
+
+int harness_no_commands(struct gp_root *root, struct gp_change *change)
+{
+	(void)root;
+	fail_msg("unexpected command %s", change->argv[0]);
+	return -EPERM;
+}
+
 char *tree_new(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -167,7 +219,8 @@ static void mkdir_parents(char *full)
 	}
 }
 
-void tree_write(const char *tree, const char *path, const char *content)
+void tree_write_bytes(const char *tree, const char *path, const void *data,
+		      size_t len)
 {
 	char *full = tree_file(tree, path);
 	FILE *f;
@@ -176,9 +229,52 @@ void tree_write(const char *tree, const char *path, const char *content)
 	f = fopen(full, "we");
 	if (!f)
 		fail_msg("create %s: %s", full, strerror(errno));
-	fputs(content, f);
+	if (len > 0 && fwrite(data, 1, len, f) != len)
+		fail_msg("write %s: %s", full, strerror(errno));
 	assert_int_equal(fclose(f), 0);
 	free(full);
+}
+
+void tree_write(const char *tree, const char *path, const char *content)
+{
+	tree_write_bytes(tree, path, content, strlen(content));
+}
+
+/* All of the file @full, NUL-terminated; its length in *@ret_len. */
+static char *read_whole(const char *full, size_t *ret_len)
+{
+	FILE *f = fopen(full, "re");
+	char *data = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		fail_msg("open %s: %s", full, strerror(errno));
+	do {
+		if (cap - len < 4096) {
+			cap = cap * 2 + 4096;
+			/* One more for the NUL. */
+			data = realloc(data, cap + 1);
+			assert_non_null(data);
+		}
+		n = fread(data + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f))
+		fail_msg("read %s: %s", full, strerror(errno));
+	fclose(f);
+	data[len] = '\0';
+	*ret_len = len;
+	return data;
+}
+
+char *tree_read(const char *tree, const char *path)
+{
+	char *full = tree_file(tree, path);
+	size_t len;
+	char *data = read_whole(full, &len);
+
+	free(full);
+	return data;
 }
 
 void tree_mkdir(const char *tree, const char *path)
@@ -250,6 +346,18 @@ char *tree_copy(const char *fixture)
 	return tree;
 }
 
+char *tree_snapshot(const char *tree)
+{
+	char *copy = tree_new();
+	char *cmd = strprintf("cp -a '%s/.' '%s/'", tree, copy);
+
+	assert_non_null(cmd);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+	free(cmd);
+	return copy;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int type,
 			struct FTW *ftw)
 {
@@ -275,4 +383,137 @@ void tree_free(char *tree)
 		return;
 	nftw(tree, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(tree);
+}
+
+/* The trees tree_expect_same() compares, for its nftw() callbacks. */
+static const char *same_tree, *same_ref;
+static unsigned same_flags;
+
+/* The journal's own directory: its runs are no part of the comparison. */
+static bool in_journal(const char *rel)
+{
+	static const char dir[] = "/var/lib/guestprep";
+
+	return startswith(rel, dir) &&
+	       (rel[sizeof(dir) - 1] == '\0' || rel[sizeof(dir) - 1] == '/');
+}
+
+/*
+ * /var and /var/lib made for the journal in a tree that had neither: they
+ * stay after the undo, as the journal does.
+ */
+static bool journal_parent(const char *rel)
+{
+	char *journal;
+	struct stat st;
+	bool r;
+
+	if (strcmp(rel, "/var") != 0 && strcmp(rel, "/var/lib") != 0)
+		return false;
+	journal = strprintf("%s/var/lib/guestprep", same_tree);
+	assert_non_null(journal);
+	r = lstat(journal, &st) == 0;
+	free(journal);
+	return r;
+}
+
+static void expect_same_target(const char *path, const char *other,
+			       const char *rel)
+{
+	char a[4096], b[4096];
+	ssize_t na = readlink(path, a, sizeof(a) - 1);
+	ssize_t nb = readlink(other, b, sizeof(b) - 1);
+
+	assert_true(na >= 0 && nb >= 0);
+	a[na] = '\0';
+	b[nb] = '\0';
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: -> %s, should be -> %s", rel, b, a);
+}
+
+static void expect_same_bytes(const char *path, const char *other,
+			      const char *rel)
+{
+	size_t na, nb;
+	char *a = read_whole(path, &na);
+	char *b = read_whole(other, &nb);
+
+	if (na != nb || memcmp(a, b, na) != 0)
+		fail_msg("%s: content differs (%zu bytes, should be %zu)", rel,
+			 nb, na);
+	free(a);
+	free(b);
+}
+
+/* An entry of the reference: the tree has the same. */
+static int same_entry(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	const char *rel = path + strlen(same_ref);
+	const char *name = rel[0] ? rel : "/";
+	char *other;
+	struct stat ost;
+
+	(void)type;
+	(void)ftw;
+	if (in_journal(rel))
+		return 0;
+	other = strprintf("%s%s", same_tree, rel);
+	assert_non_null(other);
+	if (lstat(other, &ost) < 0)
+		fail_msg("%s: missing from %s", name, same_tree);
+	if (ost.st_mode != st->st_mode)
+		fail_msg("%s: mode %o, should be %o", name, ost.st_mode,
+			 st->st_mode);
+	if (S_ISLNK(st->st_mode)) {
+		expect_same_target(path, other, name);
+	} else if (S_ISREG(st->st_mode)) {
+		expect_same_bytes(path, other, name);
+		if (!(same_flags & TREE_SAME_IGNORE_MTIME) &&
+		    ost.st_mtim.tv_sec != st->st_mtim.tv_sec)
+			fail_msg("%s: modification time %lld, should be %lld",
+				 name, (long long)ost.st_mtim.tv_sec,
+				 (long long)st->st_mtim.tv_sec);
+	}
+	free(other);
+	return 0;
+}
+
+/* An entry of the tree: the reference has it too. */
+static int known_entry(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	const char *rel = path + strlen(same_tree);
+	char *orig;
+	struct stat rst;
+
+	(void)st;
+	(void)type;
+	(void)ftw;
+	if (in_journal(rel))
+		return 0;
+	orig = strprintf("%s%s", same_ref, rel);
+	assert_non_null(orig);
+	if (lstat(orig, &rst) < 0 && !journal_parent(rel))
+		fail_msg("%s: in %s, not in %s", rel, same_tree, same_ref);
+	free(orig);
+	return 0;
+}
+
+void tree_expect_same(const char *tree, const char *reference, unsigned flags)
+{
+	same_tree = tree;
+	same_ref = reference;
+	same_flags = flags;
+	assert_int_equal(nftw(reference, same_entry, 16, FTW_PHYS), 0);
+	assert_int_equal(nftw(tree, known_entry, 16, FTW_PHYS), 0);
+	same_tree = same_ref = NULL;
+}
+
+void tree_expect_fixture(const char *tree, const char *fixture)
+{
+	char *copy = tree_copy(fixture);
+
+	tree_expect_same(tree, copy, 0);
+	tree_free(copy);
 }

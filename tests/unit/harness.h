@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "journal.h"
 #include "runner.h"
 
 struct harness {
@@ -57,9 +58,36 @@ void harness_expect_none(const struct harness *h, const char *id);
 void harness_expect_evidence(const struct harness *h, const char *id,
 			     const char *text);
 
+/*
+ * Fixes through the journal, as `guestprep fix` and `guestprep undo` do
+ * them.  @run is the exec seam commands go to (journal_run_fn): a fake of
+ * the test's, harness_no_commands, or NULL for exec_command() itself.
+ *
+ * harness_apply() applies every change of h->plan in one run and fails
+ * the test unless each of them succeeds (journal_apply() 0, so
+ * change->result 0 too).  h->root is left writable.
+ */
+void harness_apply(struct harness *h, journal_run_fn run);
+/*
+ * Undo the newest run not undone yet in @tree (through a root of its own,
+ * made writable for the undo); fails the test unless journal_undo() returns 0 and every item
+ * of the run was reverted (no item result other than 0).
+ */
+void harness_undo(const char *tree, journal_run_fn run);
+/* A journal_run_fn for fixes that must run no command: fails the test. */
+int harness_no_commands(struct gp_root *root, struct gp_change *change);
+
 /* Trees built at run time, removed by tree_free(). */
 char *tree_new(void);
 void tree_write(const char *tree, const char *path, const char *content);
+/* Write the @len bytes @data (NULs and all) to @path, making parents. */
+void tree_write_bytes(const char *tree, const char *path, const void *data,
+		      size_t len);
+/*
+ * The content of the regular file @path in @tree as a string ("" when
+ * empty; the caller frees).  Fails the test when it cannot be read.
+ */
+char *tree_read(const char *tree, const char *path);
 void tree_mkdir(const char *tree, const char *path);
 void tree_symlink(const char *tree, const char *path, const char *target);
 /* The full path of @path in @tree (caller frees). */
@@ -76,6 +104,36 @@ char *tree_kept(char *tree);
 int tree_teardown(void **state);
 /* Copy FIXTURES_DIR/@fixture into a new tree, to be broken by the test. */
 char *tree_copy(const char *fixture);
+/*
+ * Copy @tree as it is now (cp -a: times kept) into a new tree, as the
+ * reference for tree_expect_same() after an undo.
+ */
+char *tree_snapshot(const char *tree);
 void tree_free(char *tree);
+
+enum tree_same_flags {
+	/*
+	 * Times are not compared: for a reference built by writing the same
+	 * files again (at another moment), rather than copied with cp -a
+	 * (tree_copy(), tree_snapshot()), which keeps them.
+	 */
+	TREE_SAME_IGNORE_MTIME = 1 << 0,
+};
+
+/*
+ * Fail the test unless @tree holds what the tree @reference holds, and
+ * nothing more: the same entries, each of the same type and mode, regular
+ * files with the same bytes and modification time (seconds; see @flags),
+ * symlinks with the same target.  Entries are compared both ways, by
+ * their path below the top.  What the journal leaves after an undo is not
+ * counted: /var/lib/guestprep, and the /var and /var/lib it made where
+ * @reference has none.  The first difference is named in the failure.
+ */
+void tree_expect_same(const char *tree, const char *reference, unsigned flags);
+/*
+ * The same against a fresh tree_copy() of @fixture (not the fixture
+ * itself: copies are made writable, and the source may not be).
+ */
+void tree_expect_fixture(const char *tree, const char *fixture);
 
 #endif

@@ -83,14 +83,8 @@ static bool fixable(const struct harness *h, const char *id)
 static void replace_in(const char *tree, const char *path, const char *old,
 		       const char *new)
 {
-	char *full = tree_file(tree, path);
-	char *text = NULL, *p, *out;
-	size_t cap = 0;
-	FILE *f = fopen(full, "re");
+	char *text = tree_read(tree, path), *p, *out;
 
-	assert_non_null(f);
-	assert_true(getdelim(&text, &cap, '\0', f) > 0);
-	fclose(f);
 	p = strstr(text, old);
 	assert_non_null(p);
 	*p = '\0';
@@ -99,7 +93,6 @@ static void replace_in(const char *tree, const char *path, const char *old,
 	tree_write(tree, path, out);
 	free(out);
 	free(text);
-	free(full);
 }
 
 /* No finding of @h is worse than pass (skips allowed). */
@@ -723,11 +716,9 @@ static void unreadable_shapes_warn(void **state)
 static void binary_cloud_cfg_warns(void **state)
 {
 	char *tree = copy_of("ubuntu1804");
-	char *path = tree_file(tree, "etc/cloud/cloud.cfg");
 	unsigned char junk[8192];
 	uint32_t x = 2463534242u;
 	struct harness *h;
-	FILE *f;
 
 	for (size_t i = 0; i < sizeof(junk); i++) {
 		x ^= x << 13;
@@ -735,17 +726,13 @@ static void binary_cloud_cfg_warns(void **state)
 		x ^= x << 5;
 		junk[i] = (unsigned char)x;
 	}
-	f = fopen(path, "we");
-	assert_non_null(f);
-	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
-	assert_int_equal(fclose(f), 0);
+	tree_write_bytes(tree, "etc/cloud/cloud.cfg", junk, sizeof(junk));
 	h = harness_run(tree, "cloud_init.datasource", NULL);
 	harness_expect(h, "cloud_init.datasource.syntax", GP_WARN);
 	harness_expect_evidence(h, "cloud_init.datasource.syntax",
 				"/etc/cloud/cloud.cfg:");
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
 	harness_free(h);
-	free(path);
 }
 
 /* A FIFO named like a drop-in must not hang the run. */
@@ -1092,24 +1079,16 @@ static char *read_link(const char *tree, const char *path)
 static void fix_apply_recheck_undo(void **state)
 {
 	char *tree = copy_of("centos7-masked");
-	struct gp_undo_result undo = { 0 };
-	struct gp_journal *j = NULL;
-	struct gp_root *root = NULL;
 	struct harness *h;
-	char *target;
+	char *target, *before;
 
 	tree_write(tree, "etc/cloud/cloud-init.disabled", "");
 	tree_write(tree, "etc/cloud/cloud.cfg.d/50-openstack.cfg",
 		   "datasource_list: [ OpenStack, None ]\n");
+	before = tree_snapshot(tree);
 	h = harness_plan(tree, "cloud_init", NULL);
 	assert_int_equal(h->plan.n_changes, 4);
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++) {
-		assert_int_equal(journal_apply(j, &h->plan.changes[i], NULL), 0);
-		assert_int_equal(h->plan.changes[i].result, 0);
-	}
-	assert_int_equal(journal_end(j), 0);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 
 	h = harness_plan(tree, "cloud_init", NULL);
@@ -1119,11 +1098,9 @@ static void fix_apply_recheck_undo(void **state)
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, NULL, &undo), 0);
-	undo_result_done(&undo);
-	gp_root_free(root);
+	harness_undo(tree, harness_no_commands);
+	tree_expect_same(tree, before, 0);
+	tree_free(before);
 
 	h = harness_run(tree, "cloud_init", NULL);
 	harness_expect(h, "cloud_init.enabled.flag", GP_WARN);

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,9 +39,6 @@ static bool fixable(const struct harness *h, const char *id)
 	assert_non_null(f);
 	return f->fixable;
 }
-
-static void apply_through_journal(struct harness *h);
-static void undo_through_journal(const char *tree);
 
 /* A copy of @fixture, kept for the teardown. */
 static char *copy(const char *fixture)
@@ -598,10 +594,10 @@ static void firewalld_ifcfg_zone(void **state)
 	harness_free(h);
 	h = harness_plan(tree, "firewall", NULL);
 	assert_non_null(harness_planned(h, "/etc/firewalld/zones/drop.xml"));
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect(tree, "firewall.ssh_port", GP_PASS, NULL);
-	undo_through_journal(tree);
+	harness_undo(tree, harness_no_commands);
 	expect(tree, "firewall.ssh_port", GP_FAIL, NULL);
 }
 
@@ -884,10 +880,10 @@ static void fix_disable_ferm(void **state)
 
 	assert_non_null(harness_planned(h, "/etc/systemd/system/multi-user."
 					   "target.wants/ferm.service"));
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect(tree, "firewall.active", GP_PASS, set);
-	undo_through_journal(tree);
+	harness_undo(tree, harness_no_commands);
 	expect(tree, "firewall.active", GP_WARN, set);
 }
 
@@ -945,100 +941,6 @@ static void live_is_supporting_evidence(void **state)
 
 /* --- fixers: plan, journal, re-check, undo --------------------------- */
 
-static char *cmp_tree, *cmp_fixture;
-static size_t cmp_count;
-
-static int compare_entry(const char *path, const struct stat *st, int type,
-			 struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_fixture);
-	char *other = strprintf("%s%s", cmp_tree, rel);
-	struct stat cst;
-
-	cmp_count++;
-	if (lstat(other, &cst) < 0)
-		fail_msg("%s: gone after undo", rel);
-	if (cst.st_mode != st->st_mode)
-		fail_msg("%s: mode %o, was %o", rel, cst.st_mode, st->st_mode);
-	if (S_ISLNK(st->st_mode)) {
-		char a[4096] = "", b[4096] = "";
-
-		assert_true(readlink(path, a, sizeof(a) - 1) >= 0);
-		assert_true(readlink(other, b, sizeof(b) - 1) >= 0);
-		if (strcmp(a, b) != 0)
-			fail_msg("%s: -> %s, was -> %s", rel, b, a);
-	} else if (S_ISREG(st->st_mode)) {
-		char *cmd = strprintf("cmp -s '%s' '%s'", path, other);
-
-		if (system(cmd) != 0)
-			fail_msg("%s: content differs", rel);
-		free(cmd);
-	}
-	free(other);
-	return 0;
-}
-
-/* The journal's directories (and /var, /var/lib it made) do not count. */
-static int count_entry(const char *path, const struct stat *st, int type,
-		       struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_tree);
-	char *orig = strprintf("%s%s", cmp_fixture, rel);
-	struct stat ost;
-
-	if (!startswith(rel, "/var/lib/guestprep") &&
-	    (lstat(orig, &ost) == 0 ||
-	     (strcmp(rel, "/var") != 0 && strcmp(rel, "/var/lib") != 0)))
-		cmp_count--;
-	free(orig);
-	return 0;
-}
-
-/* @tree holds what a fresh copy of @fixture holds, and nothing more. */
-static void expect_same_tree(char *tree, const char *fixture)
-{
-	char *dir = tree_copy(fixture);
-
-	cmp_tree = tree;
-	cmp_fixture = dir;
-	cmp_count = 0;
-	assert_int_equal(nftw(dir, compare_entry, 16, FTW_PHYS), 0);
-	assert_int_equal(nftw(tree, count_entry, 16, FTW_PHYS), 0);
-	if (cmp_count != 0)
-		fail_msg("undo left %zd extra entries", -(ssize_t)cmp_count);
-	tree_free(dir);
-}
-
-static int no_commands(struct gp_root *root, struct gp_change *change)
-{
-	fail_msg("unexpected command %s", change->argv[0]);
-	return -EPERM;
-}
-
-static void apply_through_journal(struct harness *h)
-{
-	struct gp_journal *j = NULL;
-
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++)
-		assert_int_equal(journal_apply(j, &h->plan.changes[i],
-					       no_commands), 0);
-	assert_int_equal(journal_end(j), 0);
-}
-
-static void undo_through_journal(const char *tree)
-{
-	struct gp_undo_result res = { 0 };
-	struct gp_root *root = NULL;
-
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, no_commands, &res), 0);
-	undo_result_done(&res);
-	gp_root_free(root);
-}
-
 /*
  * Plan the fix for @fixture, check the plan touches @path, apply it,
  * check again (@id passes), plan again (nothing), undo, and compare.
@@ -1055,7 +957,7 @@ static void fix_round_trip(const char *fixture, const char *const *set,
 	if (!harness_planned(h, path))
 		fail_msg("%s: no change of %s planned (%zu changes)", fixture,
 			 path, h->plan.n_changes);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 
 	h = harness_plan(tree, "firewall", set);
@@ -1063,8 +965,8 @@ static void fix_round_trip(const char *fixture, const char *const *set,
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 
-	undo_through_journal(tree);
-	expect_same_tree(tree, name);
+	harness_undo(tree, harness_no_commands);
+	tree_expect_fixture(tree, name);
 	h = harness_run(tree, "firewall", set);
 	harness_expect(h, id, before);
 	harness_free(h);
@@ -1230,7 +1132,7 @@ static void fix_nftables_one_line(void **state)
 		   "policy drop; } }\n");
 	h = harness_plan(tree, "firewall", NULL);
 	assert_non_null(harness_planned(h, "/etc/nftables.conf"));
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect(tree, "firewall.ssh_port", GP_PASS, NULL);
 	tree_write(tree, "etc/nftables.conf",
@@ -1238,7 +1140,7 @@ static void fix_nftables_one_line(void **state)
 		   "priority 0; policy drop;\n\t}\n}\n");
 	h = harness_plan(tree, "firewall", NULL);
 	assert_non_null(harness_planned(h, "/etc/nftables.conf"));
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect(tree, "firewall.ssh_port", GP_PASS, NULL);
 }
@@ -1259,10 +1161,10 @@ static void fix_suse(void **state)
 	assert_string_equal(c->data, "## Type: string\nFW_SERVICES_EXT_TCP="
 				     "\"http https 22\"\nFW_CONFIGURATIONS_EXT"
 				     "=\"\"\n");
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect(tree, "firewall.ssh_port", GP_PASS, NULL);
-	undo_through_journal(tree);
+	harness_undo(tree, harness_no_commands);
 	expect(tree, "firewall.ssh_port", GP_FAIL, NULL);
 
 	/* A value over two lines is not rewritten. */

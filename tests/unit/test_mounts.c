@@ -11,20 +11,6 @@
 
 #define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
 
-static void write_bytes(const char *tree, const char *path, const void *data,
-			size_t len)
-{
-	char *full = tree_file(tree, path);
-	FILE *f;
-
-	tree_write(tree, path, "");	/* makes the parents */
-	f = fopen(full, "we");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	free(full);
-}
-
 /* Load the fstab of a tree holding the @len bytes @text; the result. */
 static int load_bytes(const void *text, size_t len, struct gp_fstab *ret)
 {
@@ -32,7 +18,7 @@ static int load_bytes(const void *text, size_t len, struct gp_fstab *ret)
 	struct gp_root *root;
 	int r;
 
-	write_bytes(tree, "etc/fstab", text, len);
+	tree_write_bytes(tree, "etc/fstab", text, len);
 	assert_int_equal(gp_root_new(tree, &root), 0);
 	r = gp_fstab_load(root, ret);
 	gp_root_free(root);

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -537,22 +536,17 @@ static void persistent_link_file_fails(void **state)
 static void binary_ifcfg_reported(void **state)
 {
 	char *tree = tree_kept(tree_copy("network/centos6-hwaddr"));
-	char *path =
-		tree_file(tree, "etc/sysconfig/network-scripts/ifcfg-eth1");
 	static const char junk[] = "\177ELF\2\1\1\0\0\0IPADDR=1.2.3.4\n\0\xff";
 	struct harness *h;
-	FILE *f = fopen(path, "we");
 
-	assert_non_null(f);
-	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
-	assert_int_equal(fclose(f), 0);
+	tree_write_bytes(tree, "etc/sysconfig/network-scripts/ifcfg-eth1", junk,
+			 sizeof(junk));
 	h = run(tree, "network");
 	harness_expect(h, "network.manager", GP_WARN);
 	harness_expect_evidence(h, "network.manager", "binary data");
 	harness_expect(h, "network.dhcp", GP_PASS);
 	harness_expect(h, "network.nics", GP_PASS);
 	harness_free(h);
-	free(path);
 }
 
 static void garbled_yaml_reported(void **state)
@@ -703,104 +697,10 @@ static void edits_apply(void **state)
 
 /* --- fixers: plan, apply, check again, undo ---------------------------- */
 
-static int no_commands(struct gp_root *root, struct gp_change *change)
-{
-	fail_msg("no command expected: %s", change->argv[0]);
-	return -EINVAL;
-}
-
-static const char *cmp_tree, *cmp_fixture;
-static ssize_t cmp_count;
-
-static int compare_entry(const char *path, const struct stat *st, int type,
-			 struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_fixture);
-	char *copy = strprintf("%s%s", cmp_tree, rel);
-	struct stat cst;
-
-	cmp_count++;
-	if (lstat(copy, &cst) < 0)
-		fail_msg("%s: gone after undo", rel);
-	if (cst.st_mode != st->st_mode)
-		fail_msg("%s: mode %o, was %o", rel, cst.st_mode, st->st_mode);
-	if (S_ISREG(st->st_mode)) {
-		char *cmd = strprintf("cmp -s '%s' '%s'", path, copy);
-
-		if (system(cmd) != 0)
-			fail_msg("%s: content differs", rel);
-		free(cmd);
-	}
-	free(copy);
-	return 0;
-}
-
-static int count_entry(const char *path, const struct stat *st, int type,
-		       struct FTW *ftw)
-{
-	if (!startswith(path + strlen(cmp_tree), "/var/lib/guestprep"))
-		cmp_count--;
-	return 0;
-}
-
-static void expect_same_tree(const char *tree, const char *fixture)
-{
-	char *dir = tree_copy(fixture);
-
-	cmp_tree = tree;
-	cmp_fixture = dir;
-	cmp_count = 0;
-	assert_int_equal(nftw(dir, compare_entry, 16, FTW_PHYS), 0);
-	assert_int_equal(nftw(tree, count_entry, 16, FTW_PHYS), 0);
-	if (cmp_count != 0)
-		fail_msg("undo left %zd extra entries", -cmp_count);
-	tree_free(dir);
-}
-
-static void apply_through_journal(struct harness *h)
-{
-	struct gp_journal *j = NULL;
-
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++)
-		assert_int_equal(journal_apply(j, &h->plan.changes[i],
-					       no_commands), 0);
-	assert_int_equal(journal_end(j), 0);
-}
-
-static void undo_through_journal(const char *tree)
-{
-	struct gp_undo_result res = { 0 };
-	struct gp_root *root = NULL;
-
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, no_commands, &res), 0);
-	undo_result_done(&res);
-	gp_root_free(root);
-}
-
-static char *read_tree_file(const char *tree, const char *path)
-{
-	char *full = tree_file(tree, path), *data = NULL;
-	size_t size = 0;
-	FILE *f = fopen(full, "re");
-
-	assert_non_null(f);
-	if (getdelim(&data, &size, '\0', f) < 0) {	/* empty */
-		free(data);
-		data = strdup("");
-	}
-	fclose(f);
-	free(full);
-	return data;
-}
-
 static void expect_content(const char *tree, const char *path,
 			   const char *has, const char *lacks)
 {
-	char *data = read_tree_file(tree, path);
+	char *data = tree_read(tree, path);
 
 	if (has && !strstr(data, has))
 		fail_msg("%s lacks \"%s\":\n%s", path, has, data);
@@ -871,7 +771,7 @@ static void fix_apply_recheck_undo(void **state)
 		if (h->plan.n_changes != c->n_changes)
 			fail_msg("%s: %zu changes planned, not %zu",
 				 c->fixture, h->plan.n_changes, c->n_changes);
-		apply_through_journal(h);
+		harness_apply(h, harness_no_commands);
 		harness_free(h);
 
 		expect_content(tree, c->path, c->has, c->lacks);
@@ -885,8 +785,8 @@ static void fix_apply_recheck_undo(void **state)
 				 c->fixture, h->plan.n_changes);
 		harness_free(h);
 
-		undo_through_journal(tree);
-		expect_same_tree(tree, fixture);
+		harness_undo(tree, harness_no_commands);
+		tree_expect_fixture(tree, fixture);
 		h = run(tree, "network.dhcp,network.mac_pinned");
 		assert_true(harness_find(h, "network.dhcp")->status ==
 				    GP_FAIL ||
@@ -909,7 +809,7 @@ static void fix_netplan_adds_dhcp4(void **state)
 		   "      gateway4: 10.3.0.1\n");
 	h = harness_plan(tree, "network", NULL);
 	assert_int_equal(h->plan.n_changes, 1);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/netplan/00-installer-config.yaml",
 		       "    ens3:\n      dhcp4: true\n      # the office\n",
@@ -927,7 +827,7 @@ static void fix_ifcfg_adds_bootproto(void **state)
 		   "DEVICE=\"eth0\"\nONBOOT=\"yes\"\nIPADDR=\"10.0.0.3\"\n"
 		   "NETMASK=\"255.255.255.0\"\n# a comment\nNM_CONTROLLED=no");
 	h = harness_plan(tree, "network.dhcp", NULL);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/sysconfig/network-scripts/ifcfg-eth0",
 		       "# a comment\nNM_CONTROLLED=no\nBOOTPROTO=dhcp\n",
@@ -945,7 +845,7 @@ static void fix_networkd_adds_section(void **state)
 		   "[Match]\nName=en*\n\n[Address]\nAddress=10.1.10.9/24\n\n"
 		   "[Route]\nGateway=10.1.10.1\n");
 	h = harness_plan(tree, "network.dhcp", NULL);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/systemd/network/20-wired.network",
 		       "[Match]\nName=en*\n", "10.1.10");
@@ -967,7 +867,7 @@ static void fix_ifupdown_hwaddress(void **state)
 		   "       dev eth0\n");
 	h = harness_plan(tree, "network.mac_pinned", NULL);
 	assert_int_equal(h->plan.n_changes, 1);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/network/interfaces.d/eth0",
 		       "iface eth0 inet dhcp\n    mtu 1450\n    up ip route",
@@ -988,7 +888,7 @@ static void fix_netplan_flow_match(void **state)
 	h = harness_plan(tree, "network", NULL);
 	harness_expect(h, "network.mac_pinned", GP_FAIL);
 	assert_int_equal(h->plan.n_changes, 1);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/netplan/00-installer-config.yaml",
 		       "      match: {name: \"e*\"}\n      set-name: eth0\n",
@@ -1014,7 +914,7 @@ static void fix_suse_suffixes_and_ifroute(void **state)
 	h = harness_plan(tree, "network.dhcp", NULL);
 	harness_expect_evidence(h, "network.dhcp", "gateway 10.1.1.1");
 	assert_int_equal(h->plan.n_changes, 2);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 	expect_content(tree, "etc/sysconfig/network/ifcfg-eth0",
 		       "BOOTPROTO=\"dhcp\"\nSTARTMODE=\"auto\"\nMTU=\"9000\"\n",

@@ -22,20 +22,6 @@
 	"Description: a package\n with a long description\n .\n more\n"
 #define STANZA_F(pkg) STANZA(pkg, "%s")
 
-static void write_bytes(const char *tree, const char *path, const void *data,
-			size_t len)
-{
-	char *full = tree_file(tree, path);
-	FILE *f;
-
-	tree_write(tree, path, "");	/* makes the parents */
-	f = fopen(full, "we");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	free(full);
-}
-
 /* Look @pkg up in a tree whose status file is the @len bytes @text. */
 static struct gp_dpkg_entry lookup_bytes(const char *text, size_t len,
 					 const char *pkg)
@@ -44,7 +30,7 @@ static struct gp_dpkg_entry lookup_bytes(const char *text, size_t len,
 	struct gp_root *root;
 	struct gp_dpkg_entry e;
 
-	write_bytes(tree, "var/lib/dpkg/status", text, len);
+	tree_write_bytes(tree, "var/lib/dpkg/status", text, len);
 	assert_int_equal(gp_root_new(tree, &root), 0);
 	assert_int_equal(gp_dpkg_lookup(root, pkg, &e), 0);
 	gp_root_free(root);
@@ -319,7 +305,7 @@ static void write_rpmdb(const char *tree, const char *path, size_t at,
 		memcpy(p, strings[i], n);
 		p += n;
 	}
-	write_bytes(tree, path, buf, size);
+	tree_write_bytes(tree, path, buf, size);
 	free(buf);
 }
 

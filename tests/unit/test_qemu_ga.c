@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,20 +105,6 @@ static bool fixable(const struct harness *h, const char *id)
 
 	assert_non_null(f);
 	return f->fixable;
-}
-
-static void write_bytes(const char *tree, const char *path, const void *data,
-			size_t len)
-{
-	char *full = tree_file(tree, path);
-	FILE *f;
-
-	tree_write(tree, path, "");	/* makes the parents */
-	f = fopen(full, "we");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	free(full);
 }
 
 /* The commands the plan runs, and the path changes, separately. */
@@ -251,7 +236,7 @@ static void write_rpmdb(const char *tree, const char *path, const char *magic,
 		memcpy(p, strings[i], n);
 		p += n;
 	}
-	write_bytes(tree, path, buf, size);
+	tree_write_bytes(tree, path, buf, size);
 	free(buf);
 }
 
@@ -462,7 +447,7 @@ static void dpkg_binary_garbage_warns(void **state)
 		x ^= x << 5;
 		junk[i] = (unsigned char)x;
 	}
-	write_bytes(tree, "var/lib/dpkg/status", junk, sizeof(junk));
+	tree_write_bytes(tree, "var/lib/dpkg/status", junk, sizeof(junk));
 	expect_installed(tree, GP_WARN);
 }
 
@@ -475,7 +460,7 @@ static void dpkg_nul_bytes_do_not_hide_a_paragraph(void **state)
 		"\n\0\0\0";
 	char *tree = debian_tree(NULL);
 
-	write_bytes(tree, "var/lib/dpkg/status", text, sizeof(text) - 1);
+	tree_write_bytes(tree, "var/lib/dpkg/status", text, sizeof(text) - 1);
 	expect_installed(tree, GP_FAIL);
 }
 
@@ -1015,92 +1000,6 @@ static void ran_reset(void)
 		free(ran[--n_ran]);
 }
 
-/* Compare a tree with the fixture it was copied from, entry by entry. */
-static const char *cmp_tree, *cmp_fixture;
-static size_t cmp_count;
-
-static int compare_entry(const char *path, const struct stat *st, int type,
-			 struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_fixture);
-	char *copy = strprintf("%s%s", cmp_tree, rel);
-	struct stat cst;
-
-	cmp_count++;
-	if (lstat(copy, &cst) < 0)
-		fail_msg("%s: gone after undo", rel);
-	if (cst.st_mode != st->st_mode)
-		fail_msg("%s: mode %o, was %o", rel, cst.st_mode, st->st_mode);
-	if (S_ISLNK(st->st_mode)) {
-		char a[4096] = "", b[4096] = "";
-
-		assert_true(readlink(path, a, sizeof(a) - 1) >= 0);
-		assert_true(readlink(copy, b, sizeof(b) - 1) >= 0);
-		if (strcmp(a, b) != 0)
-			fail_msg("%s: -> %s, was -> %s", rel, b, a);
-	} else if (S_ISREG(st->st_mode)) {
-		char *cmd = strprintf("cmp -s '%s' '%s'", path, copy);
-
-		if (system(cmd) != 0)
-			fail_msg("%s: content differs", rel);
-		free(cmd);
-	}
-	free(copy);
-	return 0;
-}
-
-static int count_entry(const char *path, const struct stat *st, int type,
-		       struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_tree);
-
-	if (!startswith(rel, "/var/lib/guestprep"))
-		cmp_count--;
-	return 0;
-}
-
-/*
- * Compare with a fresh copy of the fixture rather than the fixture itself:
- * copies are made writable, and the sources may not be (distcheck).
- */
-static void expect_same_tree(const char *tree, const char *fixture)
-{
-	char *dir = tree_copy(fixture);
-
-	cmp_tree = tree;
-	cmp_fixture = dir;
-	cmp_count = 0;
-	assert_int_equal(nftw(dir, compare_entry, 16, FTW_PHYS), 0);
-	assert_int_equal(nftw(tree, count_entry, 16, FTW_PHYS), 0);
-	if (cmp_count != 0)
-		fail_msg("undo left %zd extra entries", -(ssize_t)cmp_count);
-	tree_free(dir);
-}
-
-static void apply_through_journal(struct harness *h)
-{
-	struct gp_journal *j = NULL;
-
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++)
-		assert_int_equal(journal_apply(j, &h->plan.changes[i],
-					       fake_run), 0);
-	assert_int_equal(journal_end(j), 0);
-}
-
-static void undo_through_journal(const char *tree)
-{
-	struct gp_undo_result res = { 0 };
-	struct gp_root *root = NULL;
-
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, fake_run, &res), 0);
-	undo_result_done(&res);
-	gp_root_free(root);
-}
-
 /* Offline: apply, the checks pass, nothing left to plan, undo restores. */
 static void journal_apply_recheck_undo(void **state)
 {
@@ -1113,7 +1012,7 @@ static void journal_apply_recheck_undo(void **state)
 		char *tree = tree_kept(tree_copy(fixtures[i]));
 		struct harness *h = harness_plan(tree, "qemu_ga", NULL);
 
-		apply_through_journal(h);
+		harness_apply(h, fake_run);
 		harness_free(h);
 
 		h = harness_plan(tree, "qemu_ga", NULL);
@@ -1121,8 +1020,8 @@ static void journal_apply_recheck_undo(void **state)
 		assert_int_equal(h->plan.n_changes, 0);
 		harness_free(h);
 
-		undo_through_journal(tree);
-		expect_same_tree(tree, fixtures[i]);
+		harness_undo(tree, fake_run);
+		tree_expect_fixture(tree, fixtures[i]);
 		h = harness_run(tree, "qemu_ga", NULL);
 		harness_expect(h, "qemu_ga.enabled", GP_FAIL);
 		harness_free(h);
@@ -1138,13 +1037,13 @@ static void journal_live_stop_and_undo(void **state)
 	struct harness *h = run_as(tree, true, true, true);
 
 	ran_reset();
-	apply_through_journal(h);
+	harness_apply(h, fake_run);
 	assert_int_equal(n_ran, 1);
 	assert_string_equal(ran[0],
 			    "/bin/systemctl stop qemu-guest-agent.service");
 	harness_free(h);
 
-	undo_through_journal(tree);
+	harness_undo(tree, fake_run);
 	assert_int_equal(n_ran, 2);
 	assert_string_equal(ran[1],
 			    "/bin/systemctl start qemu-guest-agent.service");

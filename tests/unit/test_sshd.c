@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,127 +68,6 @@ static bool fixable(const char *tree, const char *id)
 	return r;
 }
 
-/* The content of @path in @tree (caller frees). */
-static char *slurp(const char *tree, const char *path)
-{
-	char *full = tree_file(tree, path), *data = NULL;
-	size_t cap = 0;
-	FILE *f = fopen(full, "re");
-	ssize_t n;
-
-	assert_non_null(f);
-	n = getdelim(&data, &cap, '\0', f);
-	assert_true(n >= 0);
-	fclose(f);
-	free(full);
-	return data;
-}
-
-/* The journal's exec seam: nothing here runs a command. */
-static int no_commands(struct gp_root *root, struct gp_change *change)
-{
-	(void)root;
-	(void)change;
-	fail_msg("the sshd fixers run no commands");
-	return -EPERM;
-}
-
-static void apply_through_journal(struct harness *h)
-{
-	struct gp_journal *j = NULL;
-
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++)
-		assert_int_equal(journal_apply(j, &h->plan.changes[i],
-					       no_commands), 0);
-	assert_int_equal(journal_end(j), 0);
-}
-
-static void undo_through_journal(const char *tree)
-{
-	struct gp_undo_result res = { 0 };
-	struct gp_root *root = NULL;
-
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, no_commands, &res), 0);
-	undo_result_done(&res);
-	gp_root_free(root);
-}
-
-/* Byte-for-byte comparison of two trees (the journal's own dir aside). */
-static const char *cmp_a, *cmp_b;
-static long cmp_balance;
-
-static int cmp_one(const char *path, const struct stat *st, int type,
-		   struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_a);
-	char *other = strprintf("%s%s", cmp_b, rel);
-	struct stat ost;
-
-	(void)type;
-	(void)ftw;
-	cmp_balance++;
-	if (lstat(other, &ost) < 0)
-		fail_msg("%s: missing", rel);
-	if (ost.st_mode != st->st_mode)
-		fail_msg("%s: mode %o, was %o", rel, ost.st_mode, st->st_mode);
-	if (S_ISLNK(st->st_mode)) {
-		char a[4096] = "", b[4096] = "";
-
-		assert_true(readlink(path, a, sizeof(a) - 1) >= 0);
-		assert_true(readlink(other, b, sizeof(b) - 1) >= 0);
-		if (strcmp(a, b) != 0)
-			fail_msg("%s: -> %s, was -> %s", rel, b, a);
-	} else if (S_ISREG(st->st_mode)) {
-		char *cmd = strprintf("cmp -s '%s' '%s'", path, other);
-
-		if (system(cmd) != 0)
-			fail_msg("%s: content differs", rel);
-		free(cmd);
-	}
-	free(other);
-	return 0;
-}
-
-static int count_one(const char *path, const struct stat *st, int type,
-		     struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_b);
-	char *before;
-	struct stat bst;
-
-	(void)st;
-	(void)type;
-	(void)ftw;
-	if (startswith(rel, "/var/lib/guestprep"))
-		return 0;
-	/* The journal's parents, when the fixture had none. */
-	if (strcmp(rel, "/var") == 0 || strcmp(rel, "/var/lib") == 0) {
-		before = strprintf("%s%s", cmp_a, rel);
-		if (lstat(before, &bst) < 0) {
-			free(before);
-			return 0;
-		}
-		free(before);
-	}
-	cmp_balance--;
-	return 0;
-}
-
-static void expect_same_tree(const char *before, const char *after)
-{
-	cmp_a = before;
-	cmp_b = after;
-	cmp_balance = 0;
-	assert_int_equal(nftw(before, cmp_one, 16, FTW_PHYS), 0);
-	assert_int_equal(nftw(after, count_one, 16, FTW_PHYS), 0);
-	if (cmp_balance != 0)
-		fail_msg("undo left %ld entries too many", -cmp_balance);
-}
-
 /*
  * Plan the sshd fixes for @tree, check that @id is fixed and nothing is
  * left to plan, undo, and compare with @pristine (a copy made before).
@@ -200,7 +78,7 @@ static void fix_recheck_undo(const char *tree, const char *pristine,
 	struct harness *h = harness_plan(tree, "sshd", NULL);
 
 	assert_true(h->plan.n_changes > 0);
-	apply_through_journal(h);
+	harness_apply(h, harness_no_commands);
 	harness_free(h);
 
 	h = harness_plan(tree, "sshd", NULL);
@@ -209,19 +87,9 @@ static void fix_recheck_undo(const char *tree, const char *pristine,
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 
-	undo_through_journal(tree);
-	expect_same_tree(pristine, tree);
-}
-
-/* A copy of the tree @t as it is now, for the comparison after undo. */
-static char *snapshot(const char *t)
-{
-	char *copy = tree_kept(tree_new());
-	char *cmd = strprintf("cp -a '%s/.' '%s/'", t, copy);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return copy;
+	harness_undo(tree, harness_no_commands);
+	/* @pristine is often written anew, at another moment: no times. */
+	tree_expect_same(tree, pristine, TREE_SAME_IGNORE_MTIME);
 }
 
 /* --- fixtures of real distributions ------------------------------------ */
@@ -442,16 +310,11 @@ static void garbled_lines_fail_with_file_and_line(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *t = tree_kept(tree_copy("sshd/centos7"));
-		char *full = tree_file(t, CONFIG);
 		size_t len = cases[i].len ? cases[i].len :
 			     strlen(cases[i].config);
-		FILE *f = fopen(full, "we");
 		struct harness *h;
 
-		assert_non_null(f);
-		assert_int_equal(fwrite(cases[i].config, 1, len, f), len);
-		fclose(f);
-		free(full);
+		tree_write_bytes(t, CONFIG, cases[i].config, len);
 		h = harness_run(t, "sshd", NULL);
 		harness_expect(h, SYNTAX, GP_FAIL);
 		harness_expect_evidence(h, SYNTAX, cases[i].where);
@@ -738,7 +601,7 @@ static void fix_centos6_chkconfig_off(void **state)
 		tree_symlink(t, k, "../init.d/sshd");
 	}
 	assert_int_equal(status_of(t, "sshd.enabled"), GP_FAIL);
-	pristine = snapshot(t);
+	pristine = tree_kept(tree_snapshot(t));
 	fix_recheck_undo(t, pristine, ids);
 }
 
@@ -831,10 +694,10 @@ static void fix_socket_port_dropin(void **state)
 	{
 		struct harness *h = harness_plan(t, "sshd", NULL);
 
-		apply_through_journal(h);
+		harness_apply(h, harness_no_commands);
 		harness_free(h);
 	}
-	data = slurp(t, "/etc/systemd/system/ssh.socket.d/"
+	data = tree_read(t, "/etc/systemd/system/ssh.socket.d/"
 			"zz-guestprep-port.conf");
 	assert_non_null(strstr(data, "ListenStream=\nListenStream=22\n"));
 	free(data);
@@ -857,7 +720,7 @@ static void fix_upstart_override(void **state)
 	tree_write(t, "/etc/init/ssh.override", "manual\n");
 	tree_write(t, CONFIG, "PermitRootLogin yes\n");
 	assert_int_equal(status_of(t, "sshd.enabled"), GP_FAIL);
-	fix_recheck_undo(t, snapshot(t), ids);
+	fix_recheck_undo(t, tree_kept(tree_snapshot(t)), ids);
 }
 
 static void fix_masked(void **state)

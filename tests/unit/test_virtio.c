@@ -15,7 +15,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,8 +126,6 @@ static void write_image(const char *tree, const char *image,
 {
 	struct archive *a;
 	struct buf b = { 0 };
-	char *path;
-	FILE *f;
 
 	if (ucode) {
 		cpio_open(&a, &b, C_NONE);
@@ -147,12 +144,7 @@ static void write_image(const char *tree, const char *image,
 		free(p);
 	}
 	cpio_close(a);
-	path = tree_file(tree, image);
-	f = fopen(path, "we");
-	assert_non_null(f);
-	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
-	assert_int_equal(fclose(f), 0);
-	free(path);
+	tree_write_bytes(tree, image, b.data, b.len);
 	free(b.data);
 }
 
@@ -220,15 +212,9 @@ static bool fixable(const struct harness *h, const char *id)
 static void edit(const char *tree, const char *path, const char *from,
 		 const char *to)
 {
-	char *full = tree_file(tree, path), *text = NULL, *out;
-	size_t len = 0;
-	FILE *f = fopen(full, "re");
-	char *hit;
+	char *text = tree_read(tree, path), *out;
+	char *hit = strstr(text, from);
 
-	assert_non_null(f);
-	assert_int_not_equal(getdelim(&text, &len, '\0', f), -1);
-	fclose(f);
-	hit = strstr(text, from);
 	if (!hit)
 		fail_msg("%s: no \"%s\"", path, from);
 	out = strprintf("%.*s%s%s", (int)(hit - text), text, to,
@@ -236,7 +222,6 @@ static void edit(const char *tree, const char *path, const char *from,
 	tree_write(tree, path, out);
 	free(out);
 	free(text);
-	free(full);
 }
 
 /* --- virtio.initramfs ------------------------------------------------ */
@@ -815,88 +800,6 @@ static int fake_rebuild(struct gp_root *root, struct gp_change *change)
 	return 0;
 }
 
-static void apply_plan(struct harness *h)
-{
-	struct gp_journal *j = NULL;
-
-	gp_root_allow_writes(h->root);
-	assert_int_equal(journal_begin(h->root, "test", &j), 0);
-	for (size_t i = 0; i < h->plan.n_changes; i++)
-		assert_int_equal(journal_apply(j, &h->plan.changes[i],
-					       fake_rebuild), 0);
-	assert_int_equal(journal_end(j), 0);
-}
-
-static void undo(const char *tree)
-{
-	struct gp_undo_result res = { 0 };
-	struct gp_root *root = NULL;
-
-	assert_int_equal(gp_root_new(tree, &root), 0);
-	gp_root_allow_writes(root);
-	assert_int_equal(journal_undo(root, NULL, fake_rebuild, &res), 0);
-	for (size_t i = 0; i < res.n_items; i++)
-		assert_int_equal(res.items[i].result, 0);
-	undo_result_done(&res);
-	gp_root_free(root);
-}
-
-/* Compare two trees entry by entry, outside /var/lib/guestprep. */
-static const char *cmp_a, *cmp_b;
-static long cmp_balance;
-
-static int cmp_entry(const char *path, const struct stat *st, int type,
-		     struct FTW *ftw)
-{
-	const char *rel = path + strlen(cmp_a);
-	char *other = strprintf("%s%s", cmp_b, rel);
-	struct stat ost;
-
-	(void)type;
-	(void)ftw;
-	if (startswith(rel, "/var"))
-		goto out;
-	cmp_balance++;
-	if (lstat(other, &ost) < 0)
-		fail_msg("%s: missing after undo", rel);
-	if (ost.st_mode != st->st_mode)
-		fail_msg("%s: mode %o, was %o", rel, ost.st_mode, st->st_mode);
-	if (S_ISREG(st->st_mode)) {
-		char *cmd = strprintf("cmp -s '%s' '%s'", path, other);
-
-		if (system(cmd) != 0)
-			fail_msg("%s: content differs after undo", rel);
-		if (ost.st_mtim.tv_sec != st->st_mtim.tv_sec)
-			fail_msg("%s: mtime differs after undo", rel);
-		free(cmd);
-	}
-out:
-	free(other);
-	return 0;
-}
-
-static int count_entry(const char *path, const struct stat *st, int type,
-		       struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	if (!startswith(path + strlen(cmp_b), "/var"))
-		cmp_balance--;
-	return 0;
-}
-
-static void expect_same(const char *before, const char *after)
-{
-	cmp_a = before;
-	cmp_b = after;
-	cmp_balance = 0;
-	assert_int_equal(nftw(before, cmp_entry, 16, FTW_PHYS), 0);
-	assert_int_equal(nftw(after, count_entry, 16, FTW_PHYS), 0);
-	if (cmp_balance != 0)
-		fail_msg("undo left %ld extra entries", -cmp_balance);
-}
-
 /*
  * Plan, apply (the rebuild through the exec seam), check again (passes,
  * nothing left to plan), undo: the old images and the configuration
@@ -905,17 +808,14 @@ static void expect_same(const char *before, const char *after)
 static void journal_apply_recheck_undo(void **state)
 {
 	char *tree = debian(without(deb_new_mods, "virtio_blk.ko"), NULL);
-	char *saved = tree_kept(tree_new());
-	char *cmd = strprintf("cp -a '%s/.' '%s/'", tree, saved);
+	char *saved = tree_kept(tree_snapshot(tree));
 	struct harness *h;
 
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
 	rebuild_tree = tree;
 	rebuild_adds = true;
 	rebuilds = 0;
 	h = harness_plan(tree, "virtio", NULL);
-	apply_plan(h);
+	harness_apply(h, fake_rebuild);
 	harness_free(h);
 	assert_int_equal(rebuilds, 2);
 
@@ -925,9 +825,9 @@ static void journal_apply_recheck_undo(void **state)
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 
-	undo(tree);
+	harness_undo(tree, fake_rebuild);
 	assert_int_equal(rebuilds, 2);	/* undo restores, it runs nothing */
-	expect_same(saved, tree);
+	tree_expect_same(tree, saved, 0);
 	expect_initramfs(tree, GP_FAIL);
 }
 
@@ -942,14 +842,14 @@ static void journal_rebuild_without_drivers(void **state)
 	rebuild_adds = false;
 	h = harness_plan(tree, "virtio", NULL);
 	assert_int_equal(h->plan.n_changes, 2);
-	apply_plan(h);
+	harness_apply(h, fake_rebuild);
 	harness_free(h);
 
 	h = harness_run(tree, "virtio", NULL);
 	harness_expect(h, "virtio.initramfs", GP_FAIL);
 	harness_expect(h, "virtio.initramfs.rebuild", GP_FAIL);
 	harness_free(h);
-	undo(tree);
+	harness_undo(tree, fake_rebuild);
 	h = harness_run(tree, "virtio", NULL);
 	harness_expect_none(h, "virtio.initramfs.rebuild");
 	harness_free(h);
