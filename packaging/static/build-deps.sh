@@ -3,9 +3,27 @@
 # build-deps.sh PREFIX
 #
 # Build the static third-party libraries that guestprep's fully static
-# release binary links against (libblkid + libmount from util-linux,
-# libcap-ng, and libyaml for cloud-init's configuration), from Debian's
-# *source packages*, with musl-gcc.
+# release binary links against, from Debian's *source packages*, with
+# musl-gcc:
+#
+#   util-linux   libblkid, libmount: devices, filesystems and mounts
+#                (storage, fstab, bootloader, ...)
+#   libcap-ng    the agent drops the capabilities it does not need
+#   libyaml      cloud_init plugin: cloud-init's YAML configuration
+#   e2fsprogs    libext2fs + libcom_err: the storage plugin reads ext3/ext4
+#                superblocks with ext2fs_open()
+#   libarchive   the virtio plugin lists initramfs images (cpio, newc/odc)
+#                in-process; its decompressors come from
+#     zlib         gzip
+#     bzip2        bzip2 (libbz2)
+#     xz-utils     xz and lzma (liblzma)
+#     libzstd      zstd (decompression only, see build_libzstd)
+#     lz4          lz4 (liblz4)
+#   expat        the firewall plugin parses firewalld's XML zones
+#
+# Only the libraries are built: no programs, documentation, tests or
+# shared objects, and no optional dependency beyond this list (libarchive
+# without crypto, XML, ACL, xattr, iconv, lzo or b2).
 #
 # Why musl: a static glibc binary needs kernel >= 3.2 (its ABI note) and
 # still tries to dlopen NSS modules at run time.  The release binary must
@@ -14,28 +32,46 @@
 # against musl too.
 #
 # Why Debian source packages: we get exactly the versions Debian ships
-# (e.g. util-linux 2.38.1, libcap-ng 0.8.3 on bookworm) with Debian's
-# security and bug-fix patches applied, authenticated through the
-# archive's signed InRelease files, without a separate download site.
+# (e.g. util-linux 2.38.1, e2fsprogs 1.47.0, libarchive 3.6.2 on
+# bookworm) with Debian's security and bug-fix patches applied,
+# authenticated through the archive's signed InRelease files, without a
+# separate download site.  None of them needs autoconf/automake/libtool
+# here: we run the configure scripts the upstream tarballs ship, or,
+# where a package has none (libyaml, expat: Debian regenerates them) or
+# uses plain Makefiles (bzip2, libzstd, lz4), compile the library's
+# sources directly or through its own Makefile.
+#
+# Speed: CI runs this on a fresh machine every time.  The builds are
+# independent except libarchive (needs the compressors), so they run in
+# two concurrent lanes (see run_lanes); configure scripts are mostly
+# serial shell, and this keeps both cores busy through them.
 #
 # Result, under PREFIX:
-#   include/            blkid/blkid.h, libmount/libmount.h, cap-ng.h, yaml.h
+#   include/            blkid/, libmount/, cap-ng.h, yaml.h, ext2fs/, et/,
+#                       com_err.h, archive.h, archive_entry.h, zlib.h,
+#                       bzlib.h, lzma.h, lzma/, zstd.h, lz4*.h, expat.h
 #   include-kernel/     symlinks to the host's Linux UAPI headers (see below)
-#   lib/*.a             libblkid.a, libmount.a, libcap-ng.a, libyaml.a
-#   lib/pkgconfig/*.pc  blkid.pc, mount.pc, libcap-ng.pc, yaml-0.1.pc
+#   lib/*.a             libblkid, libmount, libcap-ng, libyaml, libext2fs,
+#                       libcom_err, libarchive, libz, libbz2, liblzma,
+#                       libzstd, liblz4, libexpat
+#   lib/pkgconfig/*.pc  blkid, mount, libcap-ng, yaml-0.1, ext2fs, com_err,
+#                       libarchive, zlib, liblzma, libzstd, liblz4, expat
 #   .stamp              checksum of this script; a re-run with a matching
 #                       stamp exits at once (delete PREFIX to pick up a
 #                       newer Debian revision of the same sources)
 #
 # Callers link with:
-#   PKG_CONFIG_LIBDIR=PREFIX/lib/pkgconfig \
-#       pkg-config --static --cflags --libs blkid mount libcap-ng yaml-0.1
+#   PKG_CONFIG_LIBDIR=PREFIX/lib/pkgconfig pkg-config --static \
+#       --cflags --libs blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat
 #
 # Environment (all optional):
 #   DEPS_SRC_CACHE    where downloaded source packages and the private apt
 #                     state are kept (default: PREFIX/../src)
 #   DEPS_SOURCES_LIST an apt sources.list (one-line format, deb-src lines)
 #                     to use instead of the one derived from the system's
+#   DEPS_NO_FALLBACK=1 fail instead of falling back to another suite's
+#                     version when a source package cannot be downloaded
+#                     (see fetch_sources)
 #   DEPS_KEEP_WORK=1  keep the temporary build tree (for debugging)
 #
 # The Debian packages this script needs are listed in deps.txt next to it.
@@ -47,7 +83,11 @@ set -euo pipefail
 readonly FALLBACK_MIRROR=http://deb.debian.org/debian
 readonly FALLBACK_SUITE=bookworm
 # Debian source package names.
-readonly SOURCE_PACKAGES=(util-linux libcap-ng libyaml)
+readonly SOURCE_PACKAGES=(util-linux libcap-ng libyaml e2fsprogs zlib bzip2
+        xz-utils libzstd lz4 libarchive expat)
+# What guestprep asks pkg-config for (the other .pc files are their
+# Requires.private).
+readonly PC_MODULES="blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat"
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'build-deps.sh: warning: %s\n' "$*" >&2; }
@@ -69,7 +109,7 @@ STAMP=$PREFIX/.stamp
 print_usage_hint() {
         log "static musl dependencies are in $PREFIX; link with:"
         log "  PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig \\"
-        log "      pkg-config --static --cflags --libs blkid mount libcap-ng yaml-0.1"
+        log "      pkg-config --static --cflags --libs $PC_MODULES"
         printf 'PKG_CONFIG_LIBDIR=%s\n' "$PREFIX/lib/pkgconfig"
 }
 
@@ -83,6 +123,8 @@ fi
 # --- Prerequisites: report, never install --------------------------------
 # Each entry is "command-or-file:debian-package".  linux-libc-dev provides
 # the kernel UAPI headers, which musl does not ship (see include-kernel).
+# dpkg-source needs xz and bzip2 to unpack (zlib's and bzip2's source
+# packages are .tar.bz2).
 missing=()
 for req in \
         musl-gcc:musl-tools \
@@ -90,6 +132,7 @@ for req in \
         apt-get:apt \
         patch:patch \
         xz:xz-utils \
+        bzip2:bzip2 \
         make:make \
         gcc:gcc \
         ar:binutils \
@@ -276,25 +319,106 @@ if grep -q '^[WE]:' "$WORK/apt-update.log"; then
         grep '^[WE]:' "$WORK/apt-update.log" >&2
 fi
 
-# The exact file names (and so versions) apt picks for each package.
-run_logged "$WORK/apt-print-uris.log" \
-        "${APT[@]}" source --print-uris "${SOURCE_PACKAGES[@]}"
-mapfile -t DSC_FILES < <(
-        awk '$2 ~ /\.dsc$/ { print $2 }' "$WORK/apt-print-uris.log")
-if ((${#DSC_FILES[@]} != ${#SOURCE_PACKAGES[@]})); then
-        die "could not resolve source packages ${SOURCE_PACKAGES[*]}" \
-                "(got: ${DSC_FILES[*]:-none})"
-fi
+# --- Source packages --------------------------------------------------------
+# fetch_sources sets DSC[package] to the .dsc file (in POOL) to build.
+declare -A DSC
 
-log "fetching ${DSC_FILES[*]} into $POOL"
-# Files already in the pool are re-hashed and only downloaded again when
-# they do not match the signed index, so re-runs do not hit the network
-# for the sources themselves.  As root apt would drop to the _apt user to
-# download, which cannot write into our (root-owned) pool and only warns
-# before downloading as root anyway; say so explicitly.
-(cd "$POOL" && run_logged "$WORK/apt-source.log" \
-        "${APT[@]}" -o APT::Sandbox::User=root \
-        source --download-only "${SOURCE_PACKAGES[@]}")
+# dsc_names: the .dsc names without the suffix, in SOURCE_PACKAGES order.
+dsc_names() {
+        local pkg names=()
+        for pkg in "${SOURCE_PACKAGES[@]}"; do
+                names+=("${DSC[$pkg]%.dsc}")
+        done
+        printf '%s\n' "${names[*]}"
+}
+
+# in_pool "FILE:SIZE"...: every file is in the pool with its indexed size.
+# (apt checks the hashes as it downloads, dpkg-source against the .dsc.)
+in_pool() {
+        local f
+        for f in "$@"; do
+                [[ -f $POOL/${f%:*} && $(stat -c %s "$POOL/${f%:*}") == "${f##*:}" ]] ||
+                        return 1
+        done
+}
+
+# uris LOGFILE: "PACKAGE FILE:SIZE" for each file in an --print-uris log.
+# Debian names every file of a source package PACKAGE_VERSION...
+uris() {
+        awk '$1 ~ /^'\''/ { p = $2; sub(/_.*/, "", p); print p, $2 ":" $3 }' "$1"
+}
+
+# download LOGFILE SELECTOR...: into the pool.  Files already there are
+# re-hashed and only fetched again when they do not match the signed
+# index, so re-runs do not hit the network for the sources themselves.
+# As root apt would drop to the _apt user to download, which cannot write
+# into our (root-owned) pool and only warns before downloading as root
+# anyway; say so explicitly.
+download() {
+        local logfile=$1
+        shift
+        (cd "$POOL" && "${APT[@]}" -o APT::Sandbox::User=root \
+                source --download-only "$@") >>"$logfile" 2>&1
+}
+
+fetch_sources() {
+        local pkg f suite sel fallback_log=$WORK/apt-source-fallback.log
+        local -A files=()
+        local -a suites got
+        # The exact file names (and so versions) apt picks for each package.
+        # (Run in the empty WORK: apt leaves out files already in the
+        # current directory.)
+        (cd "$WORK" && run_logged "$WORK/apt-print-uris.log" \
+                "${APT[@]}" source --print-uris "${SOURCE_PACKAGES[@]}")
+        while read -r pkg f; do
+                files[$pkg]+=" $f"
+                [[ $f == *.dsc:* ]] && DSC[$pkg]=${f%:*}
+        done < <(uris "$WORK/apt-print-uris.log")
+        for pkg in "${SOURCE_PACKAGES[@]}"; do
+                [[ -n ${DSC[$pkg]:-} ]] || die "could not resolve source package $pkg"
+        done
+
+        log "fetching $(dsc_names) into $POOL"
+        # One apt run for all; it fetches what it can even when a file
+        # fails, and we look at what is missing below.
+        download "$WORK/apt-source.log" "${SOURCE_PACKAGES[@]}" || true
+
+        # A mirror (or a proxy/cache in front of it) may list a version in
+        # one suite's index but not serve its files - seen with -security
+        # indices that list a package whose pool files are missing.  Then
+        # take the same package from the next suite that serves it
+        # (possibly an older revision), loudly, unless DEPS_NO_FALLBACK=1.
+        mapfile -t suites < <(awk '/^deb-src/ { sub(/\[[^]]*\]/, ""); print $3 }' \
+                "$APT_DIR/sources.list")
+        for pkg in "${SOURCE_PACKAGES[@]}"; do
+                # shellcheck disable=SC2086 # the list is "FILE:SIZE" words
+                in_pool ${files[$pkg]} && continue
+                grep -E '^(E|Err):' "$WORK/apt-source.log" | grep -F "$pkg" >&2 || true
+                if [[ ${DEPS_NO_FALLBACK:-0} == 1 ]]; then
+                        die "could not download ${DSC[$pkg]} (DEPS_NO_FALLBACK=1)"
+                fi
+                for suite in "${suites[@]}"; do
+                        sel=$pkg/$suite
+                        (cd "$WORK" && "${APT[@]}" source --print-uris "$sel") \
+                                >"$WORK/apt-print-uris-$pkg.log" 2>&1 || continue
+                        mapfile -t got < <(uris "$WORK/apt-print-uris-$pkg.log" |
+                                awk '{ print $2 }')
+                        ((${#got[@]})) || continue
+                        download "$fallback_log" "$sel" || continue
+                        in_pool "${got[@]}" || continue
+                        f=$(printf '%s\n' "${got[@]%:*}" | grep '\.dsc$')
+                        warn "could not download ${DSC[$pkg]}; using $f from" \
+                                "suite $suite instead (DEPS_NO_FALLBACK=1 makes" \
+                                "this an error)"
+                        DSC[$pkg]=$f
+                        continue 2
+                done
+                tail -n 30 "$WORK/apt-source.log" "$fallback_log" >&2 2>/dev/null || true
+                die "could not download source package $pkg from any suite"
+        done
+}
+
+fetch_sources
 
 # unpack DSC DIR: extract a source package and apply Debian's patches.
 unpack() {
@@ -323,8 +447,10 @@ unpack() {
 # --- Kernel UAPI headers for musl-gcc ------------------------------------
 # musl-gcc's spec passes -nostdinc and only searches musl's own include
 # dir, which has no linux/*.h.  libcap-ng includes <linux/capability.h>
-# (also from its public cap-ng.h!), and libblkid/libmount include
-# <linux/blkzoned.h>, <linux/fd.h>, <linux/cdrom.h>, <linux/btrfs.h>, ...
+# (also from its public cap-ng.h!), libblkid/libmount include
+# <linux/blkzoned.h>, <linux/fd.h>, <linux/cdrom.h>, <linux/btrfs.h>, ...,
+# libext2fs <linux/fd.h> and <linux/fs.h>, libarchive <linux/fs.h>,
+# <linux/fiemap.h> and <linux/magic.h> (all internal to those libraries).
 # These headers pull in <asm/...> (arch-specific) and <asm-generic/...>.
 # Expose only these three directories: all of /usr/include would mix
 # glibc headers into the musl build.
@@ -334,7 +460,9 @@ KINC=$PREFIX/include-kernel
 
 log "preparing $PREFIX"
 rm -rf "${PREFIX:?}"
-mkdir -p "$PREFIX" "$KINC"
+# (lib/pkgconfig and include up front: the concurrent builds install
+# into them.)
+mkdir -p "$PREFIX" "$KINC" "$PREFIX/lib/pkgconfig" "$PREFIX/include"
 : >"$PREFIX/$MARKER"
 for d in /usr/include/linux /usr/include/asm-generic \
         "/usr/include/$MULTIARCH/asm"; do
@@ -355,22 +483,63 @@ export CFLAGS="-O2 -ffunction-sections -fdata-sections"
 export PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig
 export PKG_CONFIG_PATH=
 
-# --- util-linux: libblkid + libmount --------------------------------------
-UL_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^util-linux_')
-CN_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^libcap-ng_')
-YAML_DSC=$(printf '%s\n' "${DSC_FILES[@]}" | grep '^libyaml_')
+# --- The builds ---------------------------------------------------------
+# One function per source package, each starting from its unpacked,
+# patched tree in WORK and installing into PREFIX.  They run in
+# concurrent lanes (see the end), so each works in its own subshell
+# directory and logs to its own files.
 
-log "building ${UL_DSC%.dsc} (libblkid, libmount)"
-unpack "$UL_DSC" "$WORK/util-linux"
-(
+# read -a of the exported flags, for direct compiler calls.
+read -ra CPPFLAGS_A <<<"$CPPFLAGS"
+read -ra CFLAGS_A <<<"$CFLAGS"
+
+# compile NAME OUTPUT.a FLAGS... -- SOURCES...: compile the sources with
+# musl-gcc, NPROC at a time, and archive them; for the libraries we build
+# without their build system (NAME names the log files).
+compile() {
+        local name=$1 out=$2 c
+        local -a flags=() srcs=() objs=() pids=()
+        shift 2
+        while (($#)) && [[ $1 != -- ]]; do
+                flags+=("$1")
+                shift
+        done
+        shift
+        srcs=("$@")
+        for c in "${srcs[@]}"; do
+                objs+=("${c%.c}.o")
+                run_logged "$WORK/$name-${c##*/}.log" "$CC" "${CPPFLAGS_A[@]}" \
+                        "${CFLAGS_A[@]}" "${flags[@]}" -c "$c" -o "${c%.c}.o" &
+                pids+=($!)
+                if ((${#pids[@]} >= NPROC)); then
+                        wait "${pids[0]}" || die "$name: compiling failed"
+                        pids=("${pids[@]:1}")
+                fi
+        done
+        for c in "${pids[@]}"; do
+                wait "$c" || die "$name: compiling failed"
+        done
+        run_logged "$WORK/$name-ar.log" ar rcs "$out" "${objs[@]}"
+}
+
+# configure_logged NAME ARGS...: run the shipped configure for PREFIX.
+configure_logged() {
+        local name=$1
+        shift
+        run_logged "$WORK/$name-configure.log" ./configure \
+                --prefix="$PREFIX" --libdir="$PREFIX/lib" "$@"
+}
+
+# --- util-linux: libblkid + libmount --------------------------------------
+build_util_linux() {
+        unpack "${DSC[util-linux]}" "$WORK/util-linux"
         cd "$WORK/util-linux"
         # --disable-all-programs also disables the other libraries
         # (libuuid, libsmartcols, libfdisk); we turn the two we need back
         # on and switch off every optional external dependency, so the
-        # result only needs musl.
-        run_logged "$WORK/util-linux-configure.log" ./configure \
-                --prefix="$PREFIX" \
-                --libdir="$PREFIX/lib" \
+        # result only needs musl.  (libext2fs needs neither libuuid nor
+        # libblkid: only e2fsprogs' programs do.)
+        configure_logged util-linux \
                 --disable-dependency-tracking \
                 --disable-all-programs \
                 --enable-libblkid \
@@ -406,16 +575,13 @@ unpack "$UL_DSC" "$WORK/util-linux"
                 --without-util
         run_logged "$WORK/util-linux-make.log" make -j"$NPROC"
         run_logged "$WORK/util-linux-install.log" make install
-)
+}
 
 # --- libcap-ng ------------------------------------------------------------
-log "building ${CN_DSC%.dsc}"
-unpack "$CN_DSC" "$WORK/libcap-ng"
-(
+build_libcap_ng() {
+        unpack "${DSC[libcap-ng]}" "$WORK/libcap-ng"
         cd "$WORK/libcap-ng"
-        run_logged "$WORK/libcap-ng-configure.log" ./configure \
-                --prefix="$PREFIX" \
-                --libdir="$PREFIX/lib" \
+        configure_logged libcap-ng \
                 --disable-dependency-tracking \
                 --enable-static \
                 --disable-shared \
@@ -429,7 +595,14 @@ unpack "$CN_DSC" "$WORK/libcap-ng"
                 make -C src lib_LTLIBRARIES=libcap-ng.la \
                 install-libLTLIBRARIES install-includeHEADERS \
                 install-pkgconfigDATA
-)
+        # cap-ng.h includes <linux/capability.h>, so every user of
+        # libcap-ng needs the kernel headers too: advertise them through
+        # the .pc file (${prefix} is pkg-config's variable, hence the
+        # single quotes).
+        # shellcheck disable=SC2016
+        sed -i 's|^Cflags:.*|& -isystem ${prefix}/include-kernel|' \
+                "$PREFIX/lib/pkgconfig/libcap-ng.pc"
+}
 
 # --- libyaml (the cloud_init plugin parses cloud-init's YAML) -----------
 # Debian's libyaml source has no generated configure (Debian runs
@@ -437,9 +610,9 @@ unpack "$CN_DSC" "$WORK/libcap-ng"
 # dependency: compile them directly instead of requiring autoconf,
 # automake and libtool.  The version comes from configure.ac, as the
 # autotools build would take it.
-log "building ${YAML_DSC%.dsc}"
-unpack "$YAML_DSC" "$WORK/libyaml"
-(
+build_libyaml() {
+        local major minor patch version
+        unpack "${DSC[libyaml]}" "$WORK/libyaml"
         cd "$WORK/libyaml"
         yaml_version() {
                 sed -n "s/^m4_define(\[YAML_$1\], *\([0-9][0-9]*\)).*/\1/p" \
@@ -451,54 +624,327 @@ unpack "$YAML_DSC" "$WORK/libyaml"
         [[ -n $major && -n $minor && -n $patch ]] ||
                 die "libyaml: no version in configure.ac"
         version=$major.$minor.$patch
-        read -ra cppflags <<<"$CPPFLAGS"
-        read -ra cflags <<<"$CFLAGS"
-        objs=()
-        for c in src/*.c; do
-                run_logged "$WORK/libyaml-${c##*/}.log" "$CC" \
-                        "${cppflags[@]}" "${cflags[@]}" -Iinclude \
-                        -DYAML_VERSION_MAJOR="$major" \
-                        -DYAML_VERSION_MINOR="$minor" \
-                        -DYAML_VERSION_PATCH="$patch" \
-                        -DYAML_VERSION_STRING="\"$version\"" \
-                        -c "$c" -o "${c%.c}.o"
-                objs+=("${c%.c}.o")
-        done
-        run_logged "$WORK/libyaml-ar.log" ar rcs libyaml.a "${objs[@]}"
-        install -D -m 644 libyaml.a "$PREFIX/lib/libyaml.a"
-        install -D -m 644 include/yaml.h "$PREFIX/include/yaml.h"
-        mkdir -p "$PREFIX/lib/pkgconfig"
+        compile libyaml libyaml.a -Iinclude \
+                -DYAML_VERSION_MAJOR="$major" \
+                -DYAML_VERSION_MINOR="$minor" \
+                -DYAML_VERSION_PATCH="$patch" \
+                -DYAML_VERSION_STRING="\"$version\"" \
+                -- src/*.c
+        install -m 644 libyaml.a "$PREFIX/lib/libyaml.a"
+        install -m 644 include/yaml.h "$PREFIX/include/yaml.h"
         # shellcheck disable=SC2016
         sed -e "s|@prefix@|$PREFIX|" -e 's|@exec_prefix@|${prefix}|' \
                 -e 's|@includedir@|${prefix}/include|' \
                 -e 's|@libdir@|${exec_prefix}/lib|' \
                 -e "s|@PACKAGE_VERSION@|$version|" \
                 yaml-0.1.pc.in >"$PREFIX/lib/pkgconfig/yaml-0.1.pc"
-)
+}
+
+# --- e2fsprogs: libext2fs + libcom_err (storage plugin) -------------------
+# Only lib/et (com_err, which libext2fs reports its errors through) and
+# lib/ext2fs are built.  libext2fs uses neither libuuid nor libblkid
+# (mke2fs, e2fsck and friends do), so whatever configure decides about
+# those ("private" or system copies) is never compiled or linked.  The
+# library keeps every object Debian's has (debugfs/e2image/resize2fs
+# helpers, tdb, MMP): the dynamic development build links Debian's
+# libext2fs, and a function that exists there must link here too.
+build_e2fsprogs() {
+        unpack "${DSC[e2fsprogs]}" "$WORK/e2fsprogs"
+        cd "$WORK/e2fsprogs"
+        configure_logged e2fsprogs \
+                --disable-nls \
+                --disable-fuse2fs \
+                --disable-uuidd \
+                --disable-fsck \
+                --disable-e2initrd-helper \
+                --disable-backtrace \
+                --without-libintl-prefix \
+                --without-libiconv-prefix \
+                --with-crond-dir=no \
+                --with-systemd-unit-dir=no \
+                --with-udev-rules-dir=no
+        # "subs" generates the shared headers (ext2_types.h, dirpaths.h).
+        run_logged "$WORK/e2fsprogs-subs.log" make -j"$NPROC" subs
+        run_logged "$WORK/e2fsprogs-et.log" make -C lib/et -j"$NPROC"
+        run_logged "$WORK/e2fsprogs-ext2fs.log" make -C lib/ext2fs -j"$NPROC"
+        # Also installs compile_et and man pages, removed when tidying.
+        run_logged "$WORK/e2fsprogs-install-et.log" make -C lib/et install
+        run_logged "$WORK/e2fsprogs-install-ext2fs.log" make -C lib/ext2fs install
+}
+
+# --- zlib (gzip for libarchive) -------------------------------------------
+# zlib's own configure (not autoconf) is quick; --static builds no .so.
+build_zlib() {
+        unpack "${DSC[zlib]}" "$WORK/zlib"
+        cd "$WORK/zlib"
+        run_logged "$WORK/zlib-configure.log" ./configure --static \
+                --prefix="$PREFIX" --libdir="$PREFIX/lib"
+        run_logged "$WORK/zlib-make.log" make -j"$NPROC" libz.a
+        # Headers, libz.a, zlib.pc (and a man page, removed when tidying).
+        run_logged "$WORK/zlib-install.log" make install
+}
+
+# --- bzip2 (libbz2 for libarchive) ----------------------------------------
+# A plain Makefile; its libbz2.a target is exactly the library.  Our
+# CFLAGS replace its "-Wall -Winline -O2 -g $(BIGFILES)", so add BIGFILES'
+# large-file flag back.  bzip2 1.0.8 ships no .pc file, and libarchive
+# does not ask for one (it links -lbz2 through Libs.private).
+build_bzip2() {
+        unpack "${DSC[bzip2]}" "$WORK/bzip2"
+        cd "$WORK/bzip2"
+        run_logged "$WORK/bzip2-make.log" make -j"$NPROC" libbz2.a \
+                CC="$CC" CFLAGS="$CFLAGS -D_FILE_OFFSET_BITS=64"
+        install -m 644 libbz2.a "$PREFIX/lib/libbz2.a"
+        install -m 644 bzlib.h "$PREFIX/include/bzlib.h"
+}
+
+# --- xz-utils (liblzma: xz and lzma for libarchive) ------------------------
+build_xz_utils() {
+        unpack "${DSC[xz-utils]}" "$WORK/xz-utils"
+        cd "$WORK/xz-utils"
+        configure_logged xz-utils \
+                --disable-dependency-tracking \
+                --enable-static \
+                --disable-shared \
+                --disable-nls \
+                --disable-xz \
+                --disable-xzdec \
+                --disable-lzmadec \
+                --disable-lzmainfo \
+                --disable-lzma-links \
+                --disable-scripts \
+                --disable-doc
+        run_logged "$WORK/xz-utils-make.log" make -C src/liblzma -j"$NPROC"
+        run_logged "$WORK/xz-utils-install.log" make -C src/liblzma install
+}
+
+# --- libzstd (zstd for libarchive) ----------------------------------------
+# zstd's lib/Makefile builds libzstd.a single-threaded.  Decompression
+# only (upstream's ZSTD_LIB_COMPRESSION=0 knob): guestprep only reads
+# archives, the compressor is three quarters of the build time, and
+# libarchive's configure then simply leaves out in-process zstd *writing*
+# (it would fall back to running a zstd program) - reading, and
+# libarchive's API, are the same.
+build_libzstd() {
+        local -a knobs=(ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0
+                PREFIX="$PREFIX" LIBDIR="$PREFIX/lib"
+                INCLUDEDIR="$PREFIX/include" PKGCONFIGDIR="$PREFIX/lib/pkgconfig")
+        unpack "${DSC[libzstd]}" "$WORK/libzstd"
+        cd "$WORK/libzstd"
+        run_logged "$WORK/libzstd-make.log" \
+                make -C lib -j"$NPROC" libzstd.a libzstd.pc "${knobs[@]}"
+        run_logged "$WORK/libzstd-install.log" make -C lib \
+                install-static install-includes install-pc "${knobs[@]}"
+}
+
+# --- lz4 (liblz4 for libarchive) --------------------------------------------
+# lz4's lib/Makefile "install" target also builds the shared library, so
+# install its static library, headers and .pc file by hand.
+build_lz4() {
+        unpack "${DSC[lz4]}" "$WORK/lz4"
+        cd "$WORK/lz4/lib"
+        run_logged "$WORK/lz4-make.log" make -j"$NPROC" liblz4.a liblz4.pc \
+                PREFIX="$PREFIX" LIBDIR="$PREFIX/lib" INCLUDEDIR="$PREFIX/include"
+        install -m 644 liblz4.a "$PREFIX/lib/liblz4.a"
+        install -m 644 lz4.h lz4hc.h lz4frame.h lz4frame_static.h "$PREFIX/include/"
+        install -m 644 liblz4.pc "$PREFIX/lib/pkgconfig/liblz4.pc"
+}
+
+# --- libarchive (virtio plugin: initramfs images) ---------------------------
+# Needs the five compressors above in PREFIX.  Every optional dependency
+# we do not build is switched off explicitly, so nothing on the build
+# machine can sneak in.  ext2fs/ext2_fs.h (only for file flags when
+# writing to disk; <linux/fs.h> has the same) is pinned to "no": whether
+# e2fsprogs' headers are in PREFIX yet depends on the lanes' timing, and
+# the result must not.
+build_libarchive() {
+        local h
+        unpack "${DSC[libarchive]}" "$WORK/libarchive"
+        cd "$WORK/libarchive"
+        configure_logged libarchive \
+                CPPFLAGS="$CPPFLAGS -I$PREFIX/include" \
+                LDFLAGS="-L$PREFIX/lib" \
+                ac_cv_header_ext2fs_ext2_fs_h=no \
+                --disable-dependency-tracking \
+                --enable-static \
+                --disable-shared \
+                --disable-bsdtar \
+                --disable-bsdcat \
+                --disable-bsdcpio \
+                --disable-acl \
+                --disable-xattr \
+                --enable-posix-regex-lib=libc \
+                --with-zlib \
+                --with-bz2lib \
+                --with-lzma \
+                --with-zstd \
+                --with-lz4 \
+                --without-libb2 \
+                --without-iconv \
+                --without-lzo2 \
+                --without-cng \
+                --without-mbedtls \
+                --without-nettle \
+                --without-openssl \
+                --without-xml2 \
+                --without-expat
+        # configure silently drops a compressor whose header or library
+        # it cannot use; we need all of them.
+        for h in ZLIB_H LIBZ BZLIB_H LIBBZ2 LZMA_H LIBLZMA ZSTD_H LIBZSTD \
+                LZ4_H LIBLZ4; do
+                grep -q "^#define HAVE_$h 1" config.h ||
+                        die "libarchive: configure did not find HAVE_$h" \
+                                "(see $WORK/libarchive-configure.log)"
+        done
+        run_logged "$WORK/libarchive-make.log" make -j"$NPROC" libarchive.la
+        run_logged "$WORK/libarchive-install.log" make \
+                install-libLTLIBRARIES install-includeHEADERS \
+                install-pkgconfigDATA
+}
+
+# --- expat (firewall plugin: firewalld's XML) ------------------------------
+# Debian's expat source is upstream's git tree without a generated
+# configure (Debian runs buildconf.sh), and the library is three C files:
+# compile them directly, like libyaml, with the configuration configure
+# would write on Linux with musl (which has getrandom(); on kernels older
+# than 3.17 it fails with ENOSYS and expat falls back to /dev/urandom),
+# and upstream's -fno-strict-aliasing.
+build_expat() {
+        local major minor micro
+        unpack "${DSC[expat]}" "$WORK/expat"
+        cd "$WORK/expat/expat"
+        expat_version() { sed -n "s/^#define XML_$1_VERSION \([0-9][0-9]*\)$/\1/p" lib/expat.h; }
+        major=$(expat_version MAJOR)
+        minor=$(expat_version MINOR)
+        micro=$(expat_version MICRO)
+        [[ -n $major && -n $minor && -n $micro ]] ||
+                die "expat: no version in lib/expat.h"
+        cat >expat_config.h <<-'CONFIG'
+	/* Written by guestprep's build-deps.sh in place of configure. */
+	#ifndef EXPAT_CONFIG_H
+	#define EXPAT_CONFIG_H 1
+	#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	#define BYTEORDER 4321
+	#else
+	#define BYTEORDER 1234
+	#endif
+	#define HAVE_GETRANDOM 1
+	#define HAVE_FCNTL_H 1
+	#define HAVE_UNISTD_H 1
+	#define XML_NS 1
+	#define XML_DTD 1
+	#define XML_DEV_URANDOM 1
+	#define XML_CONTEXT_BYTES 1024
+	#endif
+	CONFIG
+        compile expat libexpat.a -I. -Ilib -fno-strict-aliasing \
+                -- lib/xmlparse.c lib/xmltok.c lib/xmlrole.c
+        install -m 644 libexpat.a "$PREFIX/lib/libexpat.a"
+        install -m 644 lib/expat.h lib/expat_external.h "$PREFIX/include/"
+        # shellcheck disable=SC2016
+        sed -e "s|@prefix@|$PREFIX|" -e 's|@exec_prefix@|${prefix}|' \
+                -e 's|@libdir@|${exec_prefix}/lib|' \
+                -e 's|@includedir@|${prefix}/include|' \
+                -e 's|@PACKAGE_NAME@|expat|' \
+                -e "s|@PACKAGE_VERSION@|$major.$minor.$micro|" \
+                -e 's|@LIBM@|-lm|' \
+                expat.pc.in >"$PREFIX/lib/pkgconfig/expat.pc"
+}
+
+# --- Run the builds in lanes -----------------------------------------------
+# Each argument of run_lanes is a lane: build steps run one after another
+# in a background subshell, and the lanes run concurrently.  A step named
+# in AFTER first waits until the steps it needs (in other lanes) are done.
+# The order is chosen for two cores and measured: libarchive and
+# util-linux are the biggest builds, so the compressors come first - xz
+# (the slowest) in one lane, the other four in the other - and libarchive
+# starts as soon as they are done, while util-linux runs in the other
+# lane; e2fsprogs and the small ones even out the ends.  A third lane was
+# slower (it delays libarchive).  A lane's make -j"$NPROC" may
+# oversubscribe the cores for a while, which costs little.
+declare -A AFTER=([libarchive]="zlib bzip2 xz-utils libzstd lz4")
+
+# wait_for STEP...: until each step is done; leave the lane when another
+# lane has failed.
+wait_for() {
+        local step
+        for step in "$@"; do
+                until [[ -e $WORK/done/$step ]]; do
+                        [[ ! -e $WORK/done/FAILED ]] || exit 1
+                        sleep 0.2
+                done
+        done
+}
+
+run_lanes() {
+        local lane step pid failed=0
+        local -a pids=()
+        mkdir -p "$WORK/done"
+        for lane in "$@"; do
+                (
+                        # Tell waiting lanes when this one dies.
+                        trap '(($? == 0)) || : >"$WORK/done/FAILED"' EXIT
+                        for step in $lane; do
+                                # shellcheck disable=SC2086 # a list of steps
+                                wait_for ${AFTER[$step]:-}
+                                SECONDS=0
+                                log "building ${DSC[$step]%.dsc}"
+                                "build_${step//-/_}"
+                                log "built ${DSC[$step]%.dsc} in ${SECONDS}s"
+                                : >"$WORK/done/$step"
+                        done
+                ) &
+                pids+=($!)
+        done
+        # Let every lane finish (or fail) before WORK is removed.
+        for pid in "${pids[@]}"; do
+                wait "$pid" || failed=1
+        done
+        ((failed == 0)) || die "a build failed (see above)"
+}
+
+run_lanes "xz-utils libarchive e2fsprogs" \
+        "zlib bzip2 lz4 libzstd util-linux libcap-ng libyaml expat"
 
 # --- Tidy PREFIX --------------------------------------------------------
 # libtool archives only matter for libtool-driven shared linking, and
 # their absolute dependency paths confuse other builds.
 rm -f "$PREFIX"/lib/*.la
-# util-linux's install also creates empty program directories and a few
-# man pages; nothing but headers, archives and .pc files is wanted.
+# util-linux's, e2fsprogs' and zlib's installs also create program
+# directories (compile_et), man pages and helper files; nothing but
+# headers, archives and .pc files is wanted.
 rm -rf "${PREFIX:?}"/bin "${PREFIX:?}"/sbin "${PREFIX:?}"/share
-# cap-ng.h includes <linux/capability.h>, so every user of libcap-ng needs
-# the kernel headers too: advertise them through the .pc file (${prefix}
-# is pkg-config's variable, hence the single quotes).
-# shellcheck disable=SC2016
-sed -i 's|^Cflags:.*|& -isystem ${prefix}/include-kernel|' \
-        "$PREFIX/lib/pkgconfig/libcap-ng.pc"
 
-for f in lib/libblkid.a lib/libmount.a lib/libcap-ng.a \
+for f in lib/libblkid.a lib/libmount.a lib/libcap-ng.a lib/libyaml.a \
+        lib/libext2fs.a lib/libcom_err.a lib/libarchive.a lib/libz.a \
+        lib/libbz2.a lib/liblzma.a lib/libzstd.a lib/liblz4.a \
+        lib/libexpat.a \
         lib/pkgconfig/blkid.pc lib/pkgconfig/mount.pc \
-        lib/pkgconfig/libcap-ng.pc include/blkid/blkid.h \
-        include/libmount/libmount.h include/cap-ng.h \
-        lib/libyaml.a lib/pkgconfig/yaml-0.1.pc include/yaml.h; do
+        lib/pkgconfig/libcap-ng.pc lib/pkgconfig/yaml-0.1.pc \
+        lib/pkgconfig/ext2fs.pc lib/pkgconfig/com_err.pc \
+        lib/pkgconfig/libarchive.pc lib/pkgconfig/zlib.pc \
+        lib/pkgconfig/liblzma.pc lib/pkgconfig/libzstd.pc \
+        lib/pkgconfig/liblz4.pc lib/pkgconfig/expat.pc \
+        include/blkid/blkid.h include/libmount/libmount.h include/cap-ng.h \
+        include/yaml.h include/ext2fs/ext2fs.h include/et/com_err.h \
+        include/archive.h include/archive_entry.h include/zlib.h \
+        include/bzlib.h include/lzma.h include/zstd.h include/lz4.h \
+        include/expat.h; do
         [[ -e $PREFIX/$f ]] || die "expected $PREFIX/$f was not installed"
+done
+# Every module resolves, with all its Requires.private, from PREFIX alone,
+# and points at nothing outside it.
+# shellcheck disable=SC2086 # PC_MODULES is a list of words
+pc_flags=$(pkg-config --static --cflags --libs --print-errors $PC_MODULES) ||
+        die "pkg-config cannot resolve $PC_MODULES from $PKG_CONFIG_LIBDIR"
+for f in $pc_flags; do
+        case $f in
+        -I/* | -L/*) [[ ${f:2} == "$PREFIX"/* ]] || die "$f is outside $PREFIX" ;;
+        /*) [[ $f == "$PREFIX"/* ]] || die "$f is outside $PREFIX" ;;
+        esac
 done
 
 # Written last: an interrupted run leaves no stamp and is redone.
 printf '%s\n' "$SCRIPT_SUM" >"$STAMP"
-log "built ${DSC_FILES[*]/%.dsc/}"
+log "built $(dsc_names)"
 print_usage_hint

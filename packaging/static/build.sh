@@ -4,10 +4,13 @@
 # build.sh BUILDDIR: the fully static release binary, BUILDDIR/guestprep.
 #
 # Builds the static libraries with build-deps.sh (musl, from Debian's
-# source packages), then configures guestprep out of tree against them
-# with musl-gcc.  `make -C BUILDDIR check` afterwards runs the tests that
-# drive the binary, including tests/static/static.sh (no kernel floor,
-# works without the system calls of newer kernels).
+# source packages: libblkid/libmount, libcap-ng, libyaml, libext2fs,
+# libarchive with its compressors, expat), then configures guestprep out
+# of tree against them with musl-gcc; configure's pkg-config checks take
+# them, with their private dependencies, from BUILDDIR/deps only.
+# `make -C BUILDDIR check` afterwards runs the tests that drive the
+# binary, including tests/static/static.sh (no kernel floor, works
+# without the system calls of newer kernels).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -25,14 +25,20 @@ fi
 # The same findings on an old kernel's system calls as on this one's.
 for tree in centos6 centos7 debian7; do
 	gp check --root "$FIXTURES/distros/$tree" --skip disk_space,cloud_init --format json
-	expect_rc 0 "$tree on this kernel"
+	# The verdict is the tree's (old fixtures lack network and sshd
+	# configuration); what matters is that old calls give the same one.
+	want=$rc
+	case $rc in
+	0 | 1 | 2) pass "$tree on this kernel (exit $rc)" ;;
+	*) fail "$tree on this kernel: exit $rc" ;;
+	esac
 	statuses "$WORK/out" >"$WORK/new"
 	jq -S .host "$WORK/out" >"$WORK/new-host"
 
 	timeout 60 "$ENOSYS" "$GUESTPREP" check --root "$FIXTURES/distros/$tree" \
 		--skip disk_space,cloud_init --format json >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	expect_rc 0 "$tree with 2.6.32 system calls"
+	expect_rc "$want" "$tree with 2.6.32 system calls"
 	statuses "$WORK/out" >"$WORK/old"
 	jq -S .host "$WORK/out" >"$WORK/old-host"
 	cmp -s "$WORK/new" "$WORK/old" || { fail "$tree: findings differ"; diff "$WORK/new" "$WORK/old" >&2; }
