@@ -121,23 +121,15 @@ int fw_rule_only(struct fw_rule *rule, const char *fmt, ...)
 
 int fw_problem(struct fw_ruleset *rs, const char *fmt, ...)
 {
-	char **list, *s;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	s = vstrprintf(fmt, ap);
+	r = strv_pushfv(&rs->problems, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return -ENOMEM;
-	list = realloc(rs->problems, (rs->n_problems + 2) * sizeof(*list));
-	if (!list) {
-		free(s);
-		return -ENOMEM;
-	}
-	rs->problems = list;
-	list[rs->n_problems++] = s;
-	list[rs->n_problems] = NULL;
-	return 0;
+	if (r == 0)
+		rs->n_problems++;
+	return r;
 }
 
 int fw_ruleset_add_file(struct fw_ruleset *rs, const char *path)

@@ -86,20 +86,6 @@ static int kernels_add(struct gp_kernels *k, const char *version,
 	return 0;
 }
 
-static bool is_dir(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static int scan_modules(const struct gp_root *root, const char *dir,
 			struct gp_kernels *k)
 {
@@ -117,7 +103,7 @@ static int scan_modules(const struct gp_root *root, const char *dir,
 		path = strprintf("%s/%s", dir, de->d_name);
 		if (!path)
 			return -ENOMEM;
-		if (!is_dir(root, path))
+		if (!gp_root_is_dir(root, path))
 			continue;
 		if (kernels_add(k, de->d_name, &kern) < 0)
 			return -ENOMEM;
@@ -150,7 +136,7 @@ static int scan_boot(const struct gp_root *root, struct gp_kernels *k)
 			path = strprintf("/boot/%s", de->d_name);
 			if (!path)
 				return -ENOMEM;
-			if (!is_file(root, path))
+			if (!gp_root_is_file(root, path))
 				continue;
 			if (kernels_add(k, v, &kern) < 0)
 				return -ENOMEM;
@@ -1043,7 +1029,7 @@ static int walk_tree(const struct gp_root *root, const char *dir,
 		if (!path)
 			return -ENOMEM;
 		if (same_module(de->d_name, strlen(de->d_name), name) &&
-		    is_file(root, path)) {
+		    gp_root_is_file(root, path)) {
 			*ret = TAKE_PTR(path);
 			return 1;
 		}

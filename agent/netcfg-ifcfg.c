@@ -400,11 +400,10 @@ static int read_dir(const struct gp_root *root, struct gp_netcfg *cfg,
 	_cleanup_(gp_kv_done) struct gp_kvfile global = { 0 };
 	bool have_global = false;
 	const char *dir = suse ? SUSE_DIR : RH_DIR;
-	struct stat st;
 	int r;
 
 	/* On RHEL /etc/sysconfig/network is a file, not SUSE's directory. */
-	if (gp_root_stat(root, dir, true, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!gp_root_is_dir(root, dir))
 		return 0;
 	r = netcfg_list_dir(root, dir, NULL, &names);
 
@@ -549,8 +548,8 @@ static int edit_iface_file(const struct gp_root *root,
 	bool suse = iface->source == GP_NET_IFCFG_SUSE;
 	_cleanup_(gp_kv_done) struct gp_kvfile kv = { 0 };
 	_cleanup_(gp_edits_done) struct gp_edits e = { 0 };
-	_cleanup_free_ char *text = NULL, *out = NULL, *ports = NULL;
-	size_t len, out_len;
+	_cleanup_free_ char *text = NULL, *ports = NULL;
+	size_t len;
 	int r;
 
 	r = gp_root_read_file(root, iface->path, NETCFG_MAX_FILE, &text, &len);
@@ -582,13 +581,9 @@ static int edit_iface_file(const struct gp_root *root,
 		r = r ?: set_key(&e, &kv, text, len, "BOOTPROTO", "dhcp",
 				 suse ? "'" : "");
 	}
-	if (r == 0)
-		r = gp_edits_apply(&e, text, len, &out, &out_len);
 	if (r < 0)
 		return r;
-	if (out_len == len && memcmp(out, text, len) == 0)
-		return 0;
-	return gp_net_rewrites_add(rw, iface->path, TAKE_PTR(out), out_len);
+	return gp_edits_rewrite(&e, iface->path, text, len, rw);
 }
 
 /* Default routes that would fight the DHCP one. */

@@ -494,9 +494,9 @@ int gp_netcfg_fix_ifupdown(const struct gp_root *root,
 			   struct gp_net_rewrites *rw)
 {
 	_cleanup_(gp_edits_done) struct gp_edits e = { 0 };
-	_cleanup_free_ char *text = NULL, *out = NULL;
+	_cleanup_free_ char *text = NULL;
 	struct eni_file f = { 0 };
-	size_t len, out_len;
+	size_t len;
 	int r;
 
 	r = gp_root_read_file(root, iface->path, NETCFG_MAX_FILE, &text, &len);
@@ -506,11 +506,7 @@ int gp_netcfg_fix_ifupdown(const struct gp_root *root,
 		return r;
 	r = edit_stanza(&f, text, len, iface->method_line, &e);
 	eni_done(&f);
-	if (r == 0)
-		r = gp_edits_apply(&e, text, len, &out, &out_len);
 	if (r < 0)
 		return r;
-	if (out_len == len && memcmp(out, text, len) == 0)
-		return 0;
-	return gp_net_rewrites_add(rw, iface->path, TAKE_PTR(out), out_len);
+	return gp_edits_rewrite(&e, iface->path, text, len, rw);
 }

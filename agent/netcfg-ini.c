@@ -578,8 +578,8 @@ int gp_netcfg_fix_ini(const struct gp_root *root,
 {
 	_cleanup_(gp_ini_done) struct gp_ini ini = { 0 };
 	_cleanup_(gp_edits_done) struct gp_edits e = { 0 };
-	_cleanup_free_ char *text = NULL, *out = NULL;
-	size_t len, out_len;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
 	int r;
 
 	r = gp_root_read_file(root, iface->path, NETCFG_MAX_FILE, &text, &len);
@@ -587,13 +587,9 @@ int gp_netcfg_fix_ini(const struct gp_root *root,
 		r = gp_ini_parse(text, len, &ini);
 	if (r < 0)
 		return r;
-	r = iface->source == GP_NET_NM ? nm_edits(&ini, &e) :
-					 nd_edits(&ini, &e);
-	if (r == 0)
-		r = gp_edits_apply(&e, text, len, &out, &out_len);
+	r = iface->source == GP_NET_NM ? nm_edits(&ini, &e)
+				       : nd_edits(&ini, &e);
 	if (r < 0)
 		return r;
-	if (out_len == len && memcmp(out, text, len) == 0)
-		return 0;
-	return gp_net_rewrites_add(rw, iface->path, TAKE_PTR(out), out_len);
+	return gp_edits_rewrite(&e, iface->path, text, len, rw);
 }

@@ -100,15 +100,13 @@ struct gp_net_iface *gp_netcfg_add(struct gp_netcfg *cfg,
 
 int gp_netcfg_problem(struct gp_netcfg *cfg, const char *fmt, ...)
 {
-	_cleanup_free_ char *s = NULL;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	s = vstrprintf(fmt, ap);
+	r = strv_pushfv(&cfg->problems, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return -ENOMEM;
-	return strv_push(&cfg->problems, s);
+	return r;
 }
 
 int gp_netcfg_file(struct gp_netcfg *cfg, const char *path)
@@ -137,7 +135,6 @@ int netcfg_list_dir(const struct gp_root *root, const char *dir,
 		_cleanup_free_ char *path = NULL;
 		size_t len = strlen(de->d_name),
 		       slen = suffix ? strlen(suffix) : 0;
-		struct stat st;
 
 		if (de->d_name[0] == '.' || len <= slen ||
 		    (suffix && strcmp(de->d_name + len - slen, suffix) != 0))
@@ -145,8 +142,7 @@ int netcfg_list_dir(const struct gp_root *root, const char *dir,
 		path = strprintf("%s/%s", dir, de->d_name);
 		if (!path)
 			goto oom;
-		if (gp_root_stat(root, path, true, &st) < 0 ||
-		    !S_ISREG(st.st_mode))
+		if (!gp_root_is_file(root, path))
 			continue;
 		if (strv_push(&names, de->d_name) < 0)
 			goto oom;
@@ -417,4 +413,18 @@ int gp_edits_apply(const struct gp_edits *e, const char *text, size_t len,
 	*ret = buf;
 	*ret_len = size;
 	return 0;
+}
+
+int gp_edits_rewrite(const struct gp_edits *e, const char *path,
+		     const char *text, size_t len, struct gp_net_rewrites *rw)
+{
+	_cleanup_free_ char *out = NULL;
+	size_t out_len;
+	int r = gp_edits_apply(e, text, len, &out, &out_len);
+
+	if (r < 0)
+		return r;
+	if (out_len == len && memcmp(out, text, len) == 0)
+		return 0;
+	return gp_net_rewrites_add(rw, path, TAKE_PTR(out), out_len);
 }

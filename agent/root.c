@@ -492,6 +492,20 @@ bool gp_root_exists(const struct gp_root *root, const char *path)
 	return gp_root_stat(root, path, true, &st) == 0;
 }
 
+bool gp_root_is_dir(const struct gp_root *root, const char *path)
+{
+	struct stat st;
+
+	return gp_root_stat(root, path, true, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool gp_root_is_file(const struct gp_root *root, const char *path)
+{
+	struct stat st;
+
+	return gp_root_stat(root, path, true, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int file_type_error(mode_t mode)
 {
 	if (S_ISREG(mode))

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 
 #include "guestprep/macro.h"
+#include "guestprep/profile.h"
+#include "guestprep/seen.h"
 #include "guestprep/service.h"
 #include "util.h"
 
@@ -66,59 +68,11 @@ static const char *const not_at_boot[] = {
 
 /* --- small helpers ------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
-}
-
-static bool is_regular(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool contains(char *const *v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
-/* Push @s unless it is there already. */
-static int strv_add_unique(char ***v, const char *s)
-{
-	return contains(*v, s) ? 0 : strv_push(v, s);
-}
-
-/*
- * Remember the directory @path by what it resolves to: 1 when it is new,
- * 0 when seen before (merged /usr: /lib is usr/lib), or -ENOMEM.
- */
-static int seen_first(const struct gp_root *root, char ***seen,
-		      const char *path)
-{
-	_cleanup_free_ char *real = NULL;
-	int r = gp_root_resolve(root, path, &real);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0 && !(real = strdup(path)))
-		return -ENOMEM;
-	if (contains(*seen, real))
-		return 0;
-	r = strv_push(seen, real);
-	return r < 0 ? r : 1;
 }
 
 /* --- the init system ----------------------------------------------- */
@@ -149,7 +103,7 @@ enum gp_init_system gp_service_init_system(const struct gp_root *root)
 		return GP_INIT_SYSV;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(systemd_bins); i++)
-		if (is_regular(root, systemd_bins[i]))
+		if (gp_root_is_file(root, systemd_bins[i]))
 			return GP_INIT_SYSTEMD;
 	if (gp_root_exists(root, "/sbin/initctl"))
 		return GP_INIT_UPSTART;
@@ -189,7 +143,7 @@ static int add_words(char ***v, const char *value)
 			w = strndup(value, n);
 			if (!w)
 				return -ENOMEM;
-			r = strv_add_unique(v, w);
+			r = strv_push_unique(v, w);
 			if (r < 0)
 				return r;
 		}
@@ -320,8 +274,8 @@ static int classify(const struct gp_root *root, const char *path,
 		}
 		if (gp_root_stat(root, path, true, &st) < 0)
 			return 0;	/* dangling: systemd looks further */
-		if (r == 0 && strcmp(base_name(target), unit) != 0 &&
-		    suffix && ends_with(target, suffix)) {
+		if (r == 0 && strcmp(base_name(target), unit) != 0 && suffix &&
+		    endswith(target, suffix)) {
 			*ret_alias = strdup(base_name(target));
 			if (!*ret_alias)
 				return -ENOMEM;
@@ -338,7 +292,7 @@ static int classify(const struct gp_root *root, const char *path,
 static int find_unit(const struct gp_root *root, const char *unit,
 		     unsigned depth, struct gp_unit *ret)
 {
-	int r = strv_add_unique(&ret->names, unit);
+	int r = strv_push_unique(&ret->names, unit);
 
 	if (r < 0)
 		return r;
@@ -355,7 +309,7 @@ static int find_unit(const struct gp_root *root, const char *unit,
 		if (kind == GP_UNIT_NONE)
 			continue;
 		if (alias && depth < MAX_ALIAS_DEPTH &&
-		    !contains(ret->names, alias))
+		    !gp_strv_contains(ret->names, alias))
 			return find_unit(root, alias, depth + 1, ret);
 		ret->kind = kind;
 		ret->path = TAKE_PTR(path);
@@ -381,7 +335,7 @@ static int find_under_mask(const struct gp_root *root, const char *unit,
 			after = true;
 			continue;
 		}
-		if (after && is_regular(root, path)) {
+		if (after && gp_root_is_file(root, path)) {
 			struct stat st;
 
 			if (gp_root_stat(root, path, true, &st) == 0 &&
@@ -414,7 +368,7 @@ static int default_target(const struct gp_root *root, char **ret)
  */
 static const char *wants_dir_ignored(const char *dir, const char *deftarget)
 {
-	size_t n = strlen(dir) - (ends_with(dir, ".wants") ? 6 : 9);
+	size_t n = strlen(dir) - (endswith(dir, ".wants") ? 6 : 9);
 
 	for (size_t i = 0; i < ARRAY_SIZE(not_at_boot); i++)
 		if (strlen(not_at_boot[i]) == n &&
@@ -430,7 +384,7 @@ static const char *wants_dir_ignored(const char *dir, const char *deftarget)
 /* Whether the directory "X.wants" or "X.requires" belongs to one of @units. */
 static bool owned_by(const char *dir, char *const *units)
 {
-	size_t n = strlen(dir) - (ends_with(dir, ".wants") ? 6 : 9);
+	size_t n = strlen(dir) - (endswith(dir, ".wants") ? 6 : 9);
 
 	for (size_t i = 0; units && units[i]; i++)
 		if (strlen(units[i]) == n && strncmp(dir, units[i], n) == 0)
@@ -455,7 +409,7 @@ static int find_wants(const struct gp_root *root, const char *unit,
 		struct dirent *de;
 		unsigned entries = 0;
 
-		r = seen_first(root, &seen, unit_dirs[i]);
+		r = gp_seen_first(root, &seen, unit_dirs[i]);
 		if (r < 0)
 			return r;
 		if (r == 0 || gp_root_opendir(root, unit_dirs[i], &d) < 0)
@@ -465,8 +419,8 @@ static int find_wants(const struct gp_root *root, const char *unit,
 			const char *why;
 			struct stat st;
 
-			if (!ends_with(de->d_name, ".wants") &&
-			    !ends_with(de->d_name, ".requires"))
+			if (!endswith(de->d_name, ".wants") &&
+			    !endswith(de->d_name, ".requires"))
 				continue;
 			/* ssh.service.requires/ssh.socket: its own need. */
 			if (owned_by(de->d_name, self))
@@ -501,7 +455,7 @@ static int find_script(const struct gp_root *root, const char *name,
 		path = strprintf("%s/%s", script_dirs[i], name);
 		if (!path)
 			return -ENOMEM;
-		if (is_regular(root, path)) {
+		if (gp_root_is_file(root, path)) {
 			*ret = TAKE_PTR(path);
 			return 0;
 		}
@@ -609,7 +563,7 @@ static int find_rc_links(const struct gp_root *root, const char *name,
 			dir = strprintf("%s/rc%c.d", rc_layouts[i], *l);
 			if (!dir)
 				return -ENOMEM;
-			r = seen_first(root, &seen, dir);
+			r = gp_seen_first(root, &seen, dir);
 			if (r < 0)
 				return r;
 			if (r == 0 || gp_root_opendir(root, dir, &d) < 0)
@@ -730,8 +684,7 @@ static char *service_of(const char *unit)
 {
 	size_t n = strlen(unit);
 
-	return ends_with(unit, ".service") ? strndup(unit, n - 8) :
-					     strdup(unit);
+	return endswith(unit, ".service") ? strndup(unit, n - 8) : strdup(unit);
 }
 
 /* NAME.socket enabled the same way starts the service on demand. */
@@ -782,8 +735,8 @@ static int add_install_aliases(const struct gp_root *root,
 	if (r == -ENOMEM)
 		return r;
 	for (size_t i = 0; r == 0 && u.alias[i]; i++)
-		if (ends_with(u.alias[i], ".service"))
-			r = strv_add_unique(&s->aliases, u.alias[i]);
+		if (endswith(u.alias[i], ".service"))
+			r = strv_push_unique(&s->aliases, u.alias[i]);
 	return r == -ENOMEM ? r : 0;
 }
 
@@ -800,7 +753,7 @@ static int lookup_unit(const struct gp_root *root, struct gp_service *s,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; h->names[i]; i++) {
-		r = strv_add_unique(&s->aliases, h->names[i]);
+		r = strv_push_unique(&s->aliases, h->names[i]);
 		if (r < 0)
 			return r;
 	}
@@ -1187,8 +1140,6 @@ static void sysv_parse_header(const char *text, struct sysv_header *h)
 /* The runlevel directory for @level: the first layout that has one. */
 static int rc_dir(const struct gp_root *root, char level, char **ret)
 {
-	struct stat st;
-
 	*ret = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(rc_layouts); i++) {
 		_cleanup_free_ char *dir = NULL;
@@ -1196,8 +1147,7 @@ static int rc_dir(const struct gp_root *root, char level, char **ret)
 		dir = strprintf("%s/rc%c.d", rc_layouts[i], level);
 		if (!dir)
 			return -ENOMEM;
-		if (gp_root_stat(root, dir, true, &st) < 0 ||
-		    !S_ISDIR(st.st_mode))
+		if (!gp_root_is_dir(root, dir))
 			continue;
 		if (gp_root_resolve(root, dir, ret) == -ENOMEM)
 			return -ENOMEM;

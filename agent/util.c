@@ -58,6 +58,11 @@ int strv_push(char ***strv, const char *s)
 	return strv_consume(strv, strdup(s));
 }
 
+int strv_push_unique(char ***strv, const char *s)
+{
+	return gp_strv_contains(*strv, s) ? 0 : strv_push(strv, s);
+}
+
 int strv_pushfv(char ***strv, const char *fmt, va_list ap)
 {
 	return strv_consume(strv, vstrprintf(fmt, ap));

@@ -76,20 +76,6 @@ static const char *const systemd_binaries[] = {
 
 /* --- small helpers --------------------------------------------------- */
 
-static bool is_dir(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /*
  * Append the paths of the files NAME@suffix in @dir (not hidden) to @ret
  * in lexical order, the order cloud-init reads them in; past @max files
@@ -209,7 +195,7 @@ static int find_pydirs(const struct gp_root *root, struct install *in)
 				if (!p)
 					return -ENOMEM;
 				if (strv_length(in->pydirs) >= MAX_PYDIRS ||
-				    !is_dir(root, p)) {
+				    !gp_root_is_dir(root, p)) {
 					free(p);
 					continue;
 				}
@@ -230,7 +216,7 @@ static int find_rpm_doc(const struct gp_root *root, struct install *in)
 	struct dirent *de;
 	unsigned n = 0;
 
-	if (!is_dir(root, "/var/lib/rpm") ||
+	if (!gp_root_is_dir(root, "/var/lib/rpm") ||
 	    gp_root_opendir(root, "/usr/share/doc", &d) < 0)
 		return 0;
 	while ((de = readdir(d)) && n++ < 8 * MAX_DIR_ENTRIES) {
@@ -256,7 +242,7 @@ static int detect_install(const struct gp_root *root, struct install *in)
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(binaries) && !in->binary; i++)
-		if (is_file(root, binaries[i])) {
+		if (gp_root_is_file(root, binaries[i])) {
 			in->binary = strdup(binaries[i]);
 			if (!in->binary)
 				return -ENOMEM;
@@ -589,14 +575,14 @@ static int scan_systemd(const struct gp_root *root, struct enablement *e)
 	}
 	/* Units are judged where systemd boots and cloud-init ships them. */
 	for (size_t i = 0; i < ARRAY_SIZE(systemd_binaries); i++)
-		systemd = systemd || is_file(root, systemd_binaries[i]);
+		systemd = systemd || gp_root_is_file(root, systemd_binaries[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(unit_dirs) && systemd; i++) {
 		_cleanup_free_ char *unit = strprintf("%s/cloud-init.service",
 						      unit_dirs[i]);
 
 		if (!unit)
 			return -ENOMEM;
-		e->systemd = e->systemd || is_file(root, unit);
+		e->systemd = e->systemd || gp_root_is_file(root, unit);
 	}
 	if (!e->systemd)
 		return 0;
@@ -605,7 +591,7 @@ static int scan_systemd(const struct gp_root *root, struct enablement *e)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(generators) && r == 0; i++)
-		if (is_file(root, generators[i])) {
+		if (gp_root_is_file(root, generators[i])) {
 			e->enabled_by = strdup(generators[i]);
 			return e->enabled_by ? 0 : -ENOMEM;
 		}
@@ -1190,7 +1176,7 @@ static int eval_datasource(const struct gp_root *root, struct ds_eval *e)
 	r = eval_file(root, CLOUD_CFG, e);
 	if (r < 0)
 		return r;
-	e->dropin_dir = is_dir(root, CLOUD_CFG_D);
+	e->dropin_dir = gp_root_is_dir(root, CLOUD_CFG_D);
 	r = list_dir(root, CLOUD_CFG_D, ".cfg", MAX_DROPINS, &files,
 		     &e->n_skipped);
 	for (size_t i = 0; r >= 0 && files && files[i]; i++)
@@ -1305,7 +1291,7 @@ static int find_module(const struct gp_root *root, const struct install *in,
 
 			if (!p)
 				return -ENOMEM;
-			if (is_file(root, p)) {
+			if (gp_root_is_file(root, p)) {
 				*ret_path = p;
 				return 1;
 			}

@@ -146,6 +146,12 @@ static bool iface_active(const struct state *s, const struct gp_net_iface *i)
 	return true;
 }
 
+/* Interfaces the guest brings up at boot, lo aside. */
+static bool comes_up(const struct state *s, const struct gp_net_iface *i)
+{
+	return iface_active(s, i) && i->onboot && i->kind != GP_NET_LOOPBACK;
+}
+
 /* Interfaces that carry an address for the cloud: not lo, not ports. */
 static bool l3_candidate(const struct state *s, const struct gp_net_iface *i)
 {
@@ -549,9 +555,7 @@ static int check_mac(struct gp_ctx *ctx)
 	for (size_t k = 0; k < s.cfg.n_ifaces; k++) {
 		const struct gp_net_iface *i = &s.cfg.ifaces[k];
 
-		if (!iface_active(&s, i) || !i->onboot ||
-		    i->kind == GP_NET_LOOPBACK ||
-		    (!i->mac_match && !i->mac_set))
+		if (!comes_up(&s, i) || (!i->mac_match && !i->mac_set))
 			continue;
 		if (!f)
 			f = gp_emit(
@@ -809,8 +813,7 @@ static int check_ipv6(struct gp_ctx *ctx)
 	for (size_t k = 0; k < s.cfg.n_ifaces; k++) {
 		const struct gp_net_iface *i = &s.cfg.ifaces[k];
 
-		if (!iface_active(&s, i) || !i->onboot ||
-		    i->kind == GP_NET_LOOPBACK)
+		if (!comes_up(&s, i))
 			continue;
 		autoconf |= i->ipv6_auto;
 		if (!i->ipv6)

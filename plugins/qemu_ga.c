@@ -68,13 +68,6 @@ static void evidence_lines(struct gp_finding *f, char *const *lines)
 		gp_evidence(f, "%s", lines[i]);
 }
 
-static bool is_regular(const struct gp_root *root, const char *path)
-{
-	struct stat st;
-
-	return gp_root_stat(root, path, true, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /*
  * 1 when @path is a file not seen yet (now seen), 0, or -ENOMEM: merged
  * /usr or /etc/init.d -> rc.d/init.d must not count a file twice.
@@ -82,7 +75,8 @@ static bool is_regular(const struct gp_root *root, const char *path)
 static int new_file(const struct gp_root *root, char ***seen,
 		    const char *path)
 {
-	return is_regular(root, path) ? gp_seen_first(root, seen, path) : 0;
+	return gp_root_is_file(root, path) ? gp_seen_first(root, seen, path)
+					   : 0;
 }
 
 /* The first of @paths that is a file, or NULL. */
@@ -90,7 +84,7 @@ static const char *first_file(const struct gp_root *root,
 			      const char *const *paths, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (is_regular(root, paths[i]))
+		if (gp_root_is_file(root, paths[i]))
 			return paths[i];
 	return NULL;
 }
@@ -542,7 +536,7 @@ static bool removal_command(const struct gp_root *root, const struct agent *a,
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!is_regular(root, list[i].path))
+		if (!gp_root_is_file(root, list[i].path))
 			continue;
 		argv[0] = list[i].path;
 		for (size_t j = 0; j < 3; j++)

@@ -1472,13 +1472,9 @@ static int judge(struct gp_ctx *ctx, struct judgement *j)
 
 static const char *find_binary(const struct gp_root *root)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(binaries); i++) {
-		struct stat st;
-
-		if (gp_root_stat(root, binaries[i], true, &st) == 0 &&
-		    S_ISREG(st.st_mode))
+	for (size_t i = 0; i < ARRAY_SIZE(binaries); i++)
+		if (gp_root_is_file(root, binaries[i]))
 			return binaries[i];
-	}
 	return NULL;
 }
 

@@ -198,13 +198,9 @@ struct tool {
 static const char *first_file(const struct gp_root *root,
 			      const char *const *paths)
 {
-	for (size_t i = 0; paths[i]; i++) {
-		struct stat st;
-
-		if (gp_root_stat(root, paths[i], true, &st) == 0 &&
-		    S_ISREG(st.st_mode))
+	for (size_t i = 0; paths[i]; i++)
+		if (gp_root_is_file(root, paths[i]))
 			return paths[i];
-	}
 	return NULL;
 }
 
@@ -382,14 +378,6 @@ static void kcheck_done(struct kcheck *c)
 	free(c->found);
 }
 
-static int push_unique(char ***v, const char *s)
-{
-	for (size_t i = 0; *v && (*v)[i]; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return 0;
-	return strv_push(v, s);
-}
-
 /* @names and, for loadable ones, what modules.dep says they need. */
 static int needs_of(const struct gp_root *root, const struct gp_kernel *k,
 		    char *const *names, struct kcheck *c)
@@ -401,13 +389,13 @@ static int needs_of(const struct gp_root *root, const struct gp_kernel *k,
 		if (r < 0)
 			return r;
 		if (m.state == GP_KMOD_BUILTIN)
-			r = push_unique(&c->builtin, names[i]);
+			r = strv_push_unique(&c->builtin, names[i]);
 		else if (m.state == GP_KMOD_MISSING)
-			r = push_unique(&c->absent, names[i]);
+			r = strv_push_unique(&c->absent, names[i]);
 		else
-			r = push_unique(&c->need, names[i]);
+			r = strv_push_unique(&c->need, names[i]);
 		for (size_t d = 0; r == 0 && m.deps && m.deps[d]; d++)
-			r = push_unique(&c->need, m.deps[d]);
+			r = strv_push_unique(&c->need, m.deps[d]);
 		if (r < 0)
 			return r;
 	}
@@ -762,7 +750,7 @@ static int modules_to_add(const struct gp_profile *p, const struct kcheck *cs,
 			const char *m = p->virtio_initramfs_modules[k];
 
 			if (gp_strv_contains(cs[i].need, m) &&
-			    push_unique(ret, m) < 0)
+			    strv_push_unique(ret, m) < 0)
 				return -ENOMEM;
 		}
 		/*
@@ -774,7 +762,7 @@ static int modules_to_add(const struct gp_profile *p, const struct kcheck *cs,
 		if (missing_required(p, &cs[i]))
 			continue;
 		for (size_t k = 0; cs[i].missing && cs[i].missing[k]; k++)
-			if (push_unique(ret, cs[i].missing[k]) < 0)
+			if (strv_push_unique(ret, cs[i].missing[k]) < 0)
 				return -ENOMEM;
 	}
 	return 0;
@@ -784,7 +772,6 @@ static int plan_dracut(struct gp_ctx *ctx, char *const *mods)
 {
 	_cleanup_free_ char *list = strv_join(mods, " ");
 	_cleanup_free_ char *text = NULL, *old = NULL, *out = NULL;
-	struct stat st;
 	size_t len = 0;
 	int r;
 
@@ -795,8 +782,7 @@ static int plan_dracut(struct gp_ctx *ctx, char *const *mods)
 			 "virtio disk.\nadd_drivers+=\" %s \"\n", list);
 	if (!text)
 		return -ENOMEM;
-	if (gp_root_stat(gp_ctx_root(ctx), "/etc/dracut.conf.d", true,
-			 &st) == 0 && S_ISDIR(st.st_mode))
+	if (gp_root_is_dir(gp_ctx_root(ctx), "/etc/dracut.conf.d"))
 		return gp_plan_write(ctx, DRACUT_DROPIN, text, strlen(text),
 				     0644, "have dracut put the virtio drivers "
 				     "into every initramfs it builds");

@@ -199,5 +199,12 @@ void gp_edits_done(struct gp_edits *e);
 /* @text with @e applied: a new buffer, *ret_len bytes. */
 int gp_edits_apply(const struct gp_edits *e, const char *text, size_t len,
 		   char **ret, size_t *ret_len);
+/*
+ * Apply @e to @text (@len bytes, what @path holds) and add the result to
+ * @rw as the new content of @path, unless it is @text again (then
+ * nothing is added: a file that would not change is not rewritten).
+ */
+int gp_edits_rewrite(const struct gp_edits *e, const char *path,
+		     const char *text, size_t len, struct gp_net_rewrites *rw);
 
 #endif

@@ -56,6 +56,13 @@ int gp_root_stat(const struct gp_root *root, const char *path, bool follow,
 bool gp_root_exists(const struct gp_root *root, const char *path);
 
 /*
+ * True when @path resolves (symlinks followed, inside the root) to a
+ * directory, or to a regular file; false on any error.
+ */
+bool gp_root_is_dir(const struct gp_root *root, const char *path);
+bool gp_root_is_file(const struct gp_root *root, const char *path);
+
+/*
  * Read a whole regular file, NUL-terminated (the NUL is not counted in
  * @ret_size).  FIFOs, devices, sockets and directories are refused
  * (-EINVAL, -EISDIR) without blocking and without being read; a file

@@ -32,6 +32,8 @@ static inline bool strv_isempty(char *const *strv)
 
 /* Append a copy of @s. */
 int strv_push(char ***strv, const char *s);
+/* The same unless an equal string is there already (then 0). */
+int strv_push_unique(char ***strv, const char *s);
 /* Append @s itself; @s is freed on failure, and NULL is -ENOMEM (so a
  * failed strprintf() can be passed straight in). */
 int strv_consume(char ***strv, char *s);

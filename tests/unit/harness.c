@@ -14,9 +14,10 @@
 #include "harness.h"
 #include "util.h"
 
-struct harness *harness_run(const char *dir, const char *only,
-			    const char *const *set)
+struct harness *harness_run_opts(const char *dir, const char *only,
+				 const struct harness_opts *opts)
 {
+	const char *const *set = opts->set;
 	struct harness *h = calloc(1, sizeof(*h));
 	char *error = NULL;
 
@@ -33,25 +34,44 @@ struct harness *harness_run(const char *dir, const char *only,
 		free(key);
 	}
 	assert_int_equal(gp_host_detect(h->root, &h->host), 0);
+	h->host.live = h->host.live || opts->live;
 	h->host.os.support = gp_profile_classify(h->profile, &h->host.os,
 						 &h->host.os.platform);
 	if (only)
 		assert_int_equal(strv_split(only, &h->only), 0);
 	h->ctx = (struct gp_ctx){ .root = h->root, .host = &h->host,
 				  .profile = h->profile, .report = &h->report,
-				  .only = h->only };
+				  .only = h->only,
+				  .remove_packages = opts->remove_packages };
 	assert_int_equal(runner_run(&h->ctx), 0);
+	if (opts->plan) {
+		h->ctx.plan = &h->plan;
+		assert_int_equal(runner_plan_fixes(&h->ctx), 0);
+	}
 	return h;
+}
+
+struct harness *harness_run(const char *dir, const char *only,
+			    const char *const *set)
+{
+	const struct harness_opts opts = { .set = set };
+
+	return harness_run_opts(dir, only, &opts);
 }
 
 struct harness *harness_plan(const char *dir, const char *only,
 			     const char *const *set)
 {
-	struct harness *h = harness_run(dir, only, set);
+	const struct harness_opts opts = { .set = set, .plan = true };
 
-	h->ctx.plan = &h->plan;
-	assert_int_equal(runner_plan_fixes(&h->ctx), 0);
-	return h;
+	return harness_run_opts(dir, only, &opts);
+}
+
+struct harness *harness_run_live(const char *dir, const char *only)
+{
+	const struct harness_opts opts = { .live = true };
+
+	return harness_run_opts(dir, only, &opts);
 }
 
 const struct gp_change *harness_planned(const struct harness *h,
@@ -140,6 +160,17 @@ void harness_expect_evidence(const struct harness *h, const char *id,
 	fail_msg("%s: no evidence contains \"%s\"", id, text);
 }
 
+bool harness_fixable(const struct harness *h, const char *id)
+{
+	const struct gp_finding *f = harness_find(h, id);
+
+	if (!f) {
+		dump(h);
+		fail_msg("%s: no finding", id);
+	}
+	return f->fixable;
+}
+
 /* What a failure message calls @c: its path, or the command it runs. */
 static const char *change_name(const struct gp_change *c)
 {
@@ -189,6 +220,17 @@ int harness_no_commands(struct gp_root *root, struct gp_change *change)
 	(void)root;
 	fail_msg("unexpected command %s", change->argv[0]);
 	return -EPERM;
+}
+
+void harness_buf_add(struct harness_buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 4096;
+		b->data = realloc(b->data, b->cap);
+		assert_non_null(b->data);
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
 }
 
 char *tree_new(void)

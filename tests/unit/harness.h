@@ -40,11 +40,30 @@ struct harness *harness_run(const char *dir, const char *only,
  */
 struct harness *harness_plan(const char *dir, const char *only,
 			     const char *const *set);
+
+/* How harness_run_opts() runs the checks; all zero is harness_run(). */
+struct harness_opts {
+	const char *const *set;	/* "key=value" overrides, or NULL */
+	/*
+	 * As on the running system: h->host.live is set, while the arch,
+	 * kernel and boot mode are still read from the tree, not from the
+	 * machine running the test.
+	 */
+	bool live;
+	bool remove_packages;	/* fix --remove-packages */
+	bool plan;		/* then plan the fixes, as harness_plan() */
+};
+struct harness *harness_run_opts(const char *dir, const char *only,
+				 const struct harness_opts *opts);
+/* harness_run() as on the running system (see harness_opts.live). */
+struct harness *harness_run_live(const char *dir, const char *only);
 /* The planned change of @path, or NULL. */
 const struct gp_change *harness_planned(const struct harness *h,
 					const char *path);
 /* The same, for FIXTURES_DIR/@fixture. */
 struct harness *harness_fixture(const char *fixture, const char *only);
+/* Whether the finding @id is fixable; fails the test when there is none. */
+bool harness_fixable(const struct harness *h, const char *id);
 void harness_free(struct harness *h);
 
 /* The finding @id, or NULL. */
@@ -70,12 +89,24 @@ void harness_expect_evidence(const struct harness *h, const char *id,
 void harness_apply(struct harness *h, journal_run_fn run);
 /*
  * Undo the newest run not undone yet in @tree (through a root of its own,
- * made writable for the undo); fails the test unless journal_undo() returns 0 and every item
- * of the run was reverted (no item result other than 0).
+ * made writable for the undo); fails the test unless journal_undo()
+ * returns 0 and every item of the run was reverted (no item result other
+ * than 0).
  */
 void harness_undo(const char *tree, journal_run_fn run);
 /* A journal_run_fn for fixes that must run no command: fails the test. */
 int harness_no_commands(struct gp_root *root, struct gp_change *change);
+
+/*
+ * A growing byte buffer, for archives and images a test builds in memory
+ * (libarchive's write callback): starts as { 0 }, free(data) when done.
+ */
+struct harness_buf {
+	unsigned char *data;
+	size_t len, cap;
+};
+/* Append the @n bytes @p (fails the test when out of memory). */
+void harness_buf_add(struct harness_buf *b, const void *p, size_t n);
 
 /* Trees built at run time, removed by tree_free(). */
 char *tree_new(void);

@@ -21,34 +21,12 @@
 #include "journal.h"
 #include "util.h"
 
+#define FIXTURE(name) FIXTURES_DIR "/cloud_init/" name
 #define DROPIN "/etc/cloud/cloud.cfg.d/99-guestprep-datasource.cfg"
 #define DROPIN_TEXT                                                         \
 	"# Written by guestprep (profile alibaba): cloud-init must find the " \
 	"target\n# cloud's metadata.  Remove this file to undo.\n"         \
 	"datasource_list: [ AliYun, None ]\n"
-
-static struct harness *run_fixture(const char *fixture, const char *only,
-				   const char *const *set)
-{
-	char *dir = strprintf("%s/cloud_init/%s", FIXTURES_DIR, fixture);
-	struct harness *h;
-
-	assert_non_null(dir);
-	h = harness_run(dir, only, set);
-	free(dir);
-	return h;
-}
-
-static struct harness *plan_fixture(const char *fixture)
-{
-	char *dir = strprintf("%s/cloud_init/%s", FIXTURES_DIR, fixture);
-	struct harness *h;
-
-	assert_non_null(dir);
-	h = harness_plan(dir, "cloud_init", NULL);
-	free(dir);
-	return h;
-}
 
 /* A copy of a fixture for the test to change; removed after the test. */
 static char *copy_of(const char *fixture)
@@ -69,14 +47,6 @@ static void expect_tree(const char *tree, const char *id,
 
 	harness_expect(h, id, status);
 	harness_free(h);
-}
-
-static bool fixable(const struct harness *h, const char *id)
-{
-	const struct gp_finding *f = harness_find(h, id);
-
-	assert_non_null(f);
-	return f->fixable;
 }
 
 /* Replace the first @old in the file @path of @tree with @new. */
@@ -110,8 +80,8 @@ static void expect_clean(const struct harness *h)
 
 static void installed_ubuntu_passes(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804", "cloud_init.installed",
-					NULL);
+	struct harness *h = harness_run(FIXTURE("ubuntu1804"),
+					"cloud_init.installed", NULL);
 
 	harness_expect(h, "cloud_init.installed", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.installed",
@@ -125,8 +95,8 @@ static void installed_ubuntu_passes(void **state)
 
 static void installed_centos_passes(void **state)
 {
-	struct harness *h = run_fixture("centos7", "cloud_init.installed",
-					NULL);
+	struct harness *h =
+		harness_run(FIXTURE("centos7"), "cloud_init.installed", NULL);
 
 	harness_expect(h, "cloud_init.installed", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.installed",
@@ -139,8 +109,8 @@ static void installed_centos_passes(void **state)
 /* Nothing at all: the profile's severity; the other checks skip. */
 static void not_installed_warns(void **state)
 {
-	struct harness *h = run_fixture("centos7-not-installed", "cloud_init",
-					NULL);
+	struct harness *h = harness_run(FIXTURE("centos7-not-installed"),
+					"cloud_init", NULL);
 	const struct gp_finding *f;
 
 	harness_expect(h, "cloud_init.installed", GP_WARN);
@@ -155,7 +125,7 @@ static void not_installed_warns(void **state)
 static void not_installed_profile_fail(void **state)
 {
 	static const char *const set[] = { "cloud_init.missing=fail", NULL };
-	struct harness *h = run_fixture("centos7-not-installed",
+	struct harness *h = harness_run(FIXTURE("centos7-not-installed"),
 					"cloud_init.installed", set);
 
 	harness_expect(h, "cloud_init.installed", GP_FAIL);
@@ -169,8 +139,8 @@ static void not_installed_profile_fail(void **state)
  */
 static void deinstalled_is_not_installed(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804-deinstall", "cloud_init",
-					NULL);
+	struct harness *h = harness_run(FIXTURE("ubuntu1804-deinstall"),
+					"cloud_init", NULL);
 	const struct gp_finding *f;
 
 	harness_expect(h, "cloud_init.installed", GP_WARN);
@@ -252,8 +222,8 @@ static void coreos_skips(void **state)
 /* Ubuntu 18.04: the generator enables cloud-init.target. */
 static void enabled_by_generator_passes(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804", "cloud_init.enabled",
-					NULL);
+	struct harness *h =
+		harness_run(FIXTURE("ubuntu1804"), "cloud_init.enabled", NULL);
 
 	harness_expect(h, "cloud_init.enabled", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.enabled",
@@ -264,7 +234,8 @@ static void enabled_by_generator_passes(void **state)
 /* CentOS 7: systemctl enable links in multi-user.target.wants. */
 static void enabled_by_wants_link_passes(void **state)
 {
-	struct harness *h = run_fixture("centos7", "cloud_init.enabled", NULL);
+	struct harness *h =
+		harness_run(FIXTURE("centos7"), "cloud_init.enabled", NULL);
 
 	harness_expect(h, "cloud_init.enabled", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.enabled",
@@ -274,13 +245,13 @@ static void enabled_by_wants_link_passes(void **state)
 
 static void disabled_by_flag_file(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804-disabled-file",
+	struct harness *h = harness_run(FIXTURE("ubuntu1804-disabled-file"),
 					"cloud_init.enabled", NULL);
 
 	harness_expect(h, "cloud_init.enabled.flag", GP_WARN);
 	harness_expect_evidence(h, "cloud_init.enabled.flag",
 				"/etc/cloud/cloud-init.disabled");
-	assert_true(fixable(h, "cloud_init.enabled.flag"));
+	assert_true(harness_fixable(h, "cloud_init.enabled.flag"));
 	harness_expect_none(h, "cloud_init.enabled");
 	harness_free(h);
 }
@@ -288,7 +259,7 @@ static void disabled_by_flag_file(void **state)
 static void disabled_by_flag_profile_fail(void **state)
 {
 	static const char *const set[] = { "cloud_init.missing=fail", NULL };
-	struct harness *h = run_fixture("ubuntu1804-disabled-file",
+	struct harness *h = harness_run(FIXTURE("ubuntu1804-disabled-file"),
 					"cloud_init.enabled", set);
 
 	harness_expect(h, "cloud_init.enabled.flag", GP_FAIL);
@@ -304,13 +275,13 @@ static void flag_directory_not_fixable(void **state)
 	tree_mkdir(tree, "etc/cloud/cloud-init.disabled");
 	h = harness_run(tree, "cloud_init.enabled", NULL);
 	harness_expect(h, "cloud_init.enabled.flag", GP_WARN);
-	assert_false(fixable(h, "cloud_init.enabled.flag"));
+	assert_false(harness_fixable(h, "cloud_init.enabled.flag"));
 	harness_free(h);
 }
 
 static void disabled_by_kernel_cmdline(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804-cmdline",
+	struct harness *h = harness_run(FIXTURE("ubuntu1804-cmdline"),
 					"cloud_init.enabled", NULL);
 
 	harness_expect(h, "cloud_init.enabled.cmdline", GP_WARN);
@@ -319,7 +290,7 @@ static void disabled_by_kernel_cmdline(void **state)
 	harness_expect_evidence(h, "cloud_init.enabled.cmdline",
 				"GRUB_CMDLINE_LINUX=\"cloud-init=disabled\"");
 	/* A manual step: guestprep does not edit boot loader settings. */
-	assert_false(fixable(h, "cloud_init.enabled.cmdline"));
+	assert_false(harness_fixable(h, "cloud_init.enabled.cmdline"));
 	assert_non_null(
 		harness_find(h, "cloud_init.enabled.cmdline")->remediation);
 	harness_free(h);
@@ -371,8 +342,8 @@ static void cmdline_lookalikes_pass(void **state)
 /* systemctl mask cloud-init cloud-init-local. */
 static void masked_units_warn(void **state)
 {
-	struct harness *h = run_fixture("centos7-masked", "cloud_init.enabled",
-					NULL);
+	struct harness *h = harness_run(FIXTURE("centos7-masked"),
+					"cloud_init.enabled", NULL);
 
 	harness_expect(h, "cloud_init.enabled.masked", GP_WARN);
 	harness_expect_evidence(h, "cloud_init.enabled.masked",
@@ -381,7 +352,7 @@ static void masked_units_warn(void **state)
 	harness_expect_evidence(h, "cloud_init.enabled.masked",
 				"/etc/systemd/system/cloud-init-local.service "
 				"-> /dev/null");
-	assert_true(fixable(h, "cloud_init.enabled.masked"));
+	assert_true(harness_fixable(h, "cloud_init.enabled.masked"));
 	harness_expect_none(h, "cloud_init.enabled");
 	harness_free(h);
 }
@@ -418,7 +389,7 @@ static void no_enablement_links_warn(void **state)
 	assert_int_equal(system(cmd), 0);
 	h = harness_run(tree, "cloud_init.enabled", NULL);
 	harness_expect(h, "cloud_init.enabled.units", GP_WARN);
-	assert_false(fixable(h, "cloud_init.enabled.units"));
+	assert_false(harness_fixable(h, "cloud_init.enabled.units"));
 	harness_free(h);
 	free(cmd);
 }
@@ -475,9 +446,9 @@ static void every_way_disabled(void **state)
 	harness_expect(h, "cloud_init.enabled.flag", GP_WARN);
 	harness_expect(h, "cloud_init.enabled.cmdline", GP_WARN);
 	harness_expect(h, "cloud_init.enabled.masked", GP_WARN);
-	assert_true(fixable(h, "cloud_init.enabled.flag"));
-	assert_false(fixable(h, "cloud_init.enabled.cmdline"));
-	assert_true(fixable(h, "cloud_init.enabled.masked"));
+	assert_true(harness_fixable(h, "cloud_init.enabled.flag"));
+	assert_false(harness_fixable(h, "cloud_init.enabled.cmdline"));
+	assert_true(harness_fixable(h, "cloud_init.enabled.masked"));
 	harness_free(h);
 }
 
@@ -486,8 +457,8 @@ static void every_way_disabled(void **state)
 /* Ubuntu's debconf selection (90_dpkg.cfg) has AliYun. */
 static void datasource_ubuntu_passes(void **state)
 {
-	struct harness *h = run_fixture("ubuntu1804", "cloud_init.datasource",
-					NULL);
+	struct harness *h = harness_run(FIXTURE("ubuntu1804"),
+					"cloud_init.datasource", NULL);
 
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.datasource",
@@ -502,8 +473,8 @@ static void datasource_ubuntu_passes(void **state)
 /* CentOS 7 sets no list: cloud-init probes all it has. */
 static void datasource_default_list_passes(void **state)
 {
-	struct harness *h = run_fixture("centos7", "cloud_init.datasource",
-					NULL);
+	struct harness *h =
+		harness_run(FIXTURE("centos7"), "cloud_init.datasource", NULL);
 
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
 	harness_expect_evidence(h, "cloud_init.datasource", "default list");
@@ -513,7 +484,7 @@ static void datasource_default_list_passes(void **state)
 /* An image built for OpenStack: cloud.cfg names ConfigDrive, OpenStack. */
 static void datasource_without_aliyun_warns(void **state)
 {
-	struct harness *h = run_fixture("centos7-datasource",
+	struct harness *h = harness_run(FIXTURE("centos7-datasource"),
 					"cloud_init.datasource", NULL);
 
 	harness_expect(h, "cloud_init.datasource", GP_WARN);
@@ -521,14 +492,14 @@ static void datasource_without_aliyun_warns(void **state)
 				"/etc/cloud/cloud.cfg:");
 	harness_expect_evidence(h, "cloud_init.datasource",
 				"[ ConfigDrive, OpenStack, None ]");
-	assert_true(fixable(h, "cloud_init.datasource"));
+	assert_true(harness_fixable(h, "cloud_init.datasource"));
 	harness_free(h);
 }
 
 static void datasource_profile_fail(void **state)
 {
 	static const char *const set[] = { "cloud_init.missing=fail", NULL };
-	struct harness *h = run_fixture("centos7-datasource",
+	struct harness *h = harness_run(FIXTURE("centos7-datasource"),
 					"cloud_init.datasource", set);
 
 	harness_expect(h, "cloud_init.datasource", GP_FAIL);
@@ -541,7 +512,7 @@ static void datasource_other_profile_list(void **state)
 	static const char *const set[] = {
 		"cloud_init.datasources=OpenStack", NULL,
 	};
-	struct harness *h = run_fixture("centos7-datasource",
+	struct harness *h = harness_run(FIXTURE("centos7-datasource"),
 					"cloud_init.datasource", set);
 
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
@@ -551,7 +522,7 @@ static void datasource_other_profile_list(void **state)
 static void datasource_profile_names_none_skips(void **state)
 {
 	static const char *const set[] = { "cloud_init.datasources=", NULL };
-	struct harness *h = run_fixture("centos7-datasource",
+	struct harness *h = harness_run(FIXTURE("centos7-datasource"),
 					"cloud_init.datasource", set);
 
 	harness_expect(h, "cloud_init.datasource", GP_SKIP);
@@ -561,7 +532,7 @@ static void datasource_profile_names_none_skips(void **state)
 /* A later cloud.cfg.d file replaces cloud.cfg's list. */
 static void datasource_fixed_by_later_file(void **state)
 {
-	struct harness *h = run_fixture("centos7-datasource-dropin",
+	struct harness *h = harness_run(FIXTURE("centos7-datasource-dropin"),
 					"cloud_init.datasource", NULL);
 
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
@@ -600,7 +571,7 @@ static void datasource_set_after_dropin_not_fixable(void **state)
 		   "datasource_list: [ NoCloud ]\n");
 	h = harness_plan(tree, "cloud_init", NULL);
 	harness_expect(h, "cloud_init.datasource", GP_WARN);
-	assert_false(fixable(h, "cloud_init.datasource"));
+	assert_false(harness_fixable(h, "cloud_init.datasource"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 }
@@ -915,7 +886,7 @@ static void datasource_module_missing(void **state)
 	h = harness_run(tree, "cloud_init.datasource", NULL);
 	harness_expect(h, "cloud_init.datasource", GP_PASS);
 	harness_expect(h, "cloud_init.datasource.module", GP_WARN);
-	assert_false(fixable(h, "cloud_init.datasource.module"));
+	assert_false(harness_fixable(h, "cloud_init.datasource.module"));
 	harness_free(h);
 }
 
@@ -924,11 +895,14 @@ static void datasource_module_missing(void **state)
 static void fix_nothing_when_fine(void **state)
 {
 	static const char *const fixtures[] = {
-		"ubuntu1804", "centos7", "centos7-datasource-dropin",
+		FIXTURE("ubuntu1804"),
+		FIXTURE("centos7"),
+		FIXTURE("centos7-datasource-dropin"),
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
-		struct harness *h = plan_fixture(fixtures[i]);
+		struct harness *h =
+			harness_plan(fixtures[i], "cloud_init", NULL);
 
 		expect_clean(h);
 		assert_int_equal(h->plan.n_changes, 0);
@@ -939,7 +913,8 @@ static void fix_nothing_when_fine(void **state)
 /* Nothing to mend in what is not installed, masks or not. */
 static void fix_nothing_when_not_installed(void **state)
 {
-	struct harness *h = plan_fixture("ubuntu1804-deinstall");
+	struct harness *h = harness_plan(FIXTURE("ubuntu1804-deinstall"),
+					 "cloud_init", NULL);
 
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
@@ -947,7 +922,8 @@ static void fix_nothing_when_not_installed(void **state)
 
 static void fix_removes_flag(void **state)
 {
-	struct harness *h = plan_fixture("ubuntu1804-disabled-file");
+	struct harness *h = harness_plan(FIXTURE("ubuntu1804-disabled-file"),
+					 "cloud_init", NULL);
 	const struct gp_change *c;
 
 	assert_int_equal(h->plan.n_changes, 1);
@@ -960,7 +936,8 @@ static void fix_removes_flag(void **state)
 
 static void fix_unmasks(void **state)
 {
-	struct harness *h = plan_fixture("centos7-masked");
+	struct harness *h =
+		harness_plan(FIXTURE("centos7-masked"), "cloud_init", NULL);
 	const struct gp_change *c;
 
 	assert_int_equal(h->plan.n_changes, 2);
@@ -978,7 +955,8 @@ static void fix_unmasks(void **state)
 /* The kernel command line is the administrator's: nothing planned. */
 static void fix_leaves_cmdline(void **state)
 {
-	struct harness *h = plan_fixture("ubuntu1804-cmdline");
+	struct harness *h =
+		harness_plan(FIXTURE("ubuntu1804-cmdline"), "cloud_init", NULL);
 
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
@@ -986,7 +964,8 @@ static void fix_leaves_cmdline(void **state)
 
 static void fix_writes_dropin(void **state)
 {
-	struct harness *h = plan_fixture("centos7-datasource");
+	struct harness *h =
+		harness_plan(FIXTURE("centos7-datasource"), "cloud_init", NULL);
 	const struct gp_change *c;
 
 	assert_int_equal(h->plan.n_changes, 1);
@@ -1007,15 +986,14 @@ static void fix_dropin_from_profile(void **state)
 	static const char *const set[] = {
 		"cloud_init.datasources=AliYun, Ec2, None", NULL,
 	};
-	char *dir = strprintf("%s/cloud_init/centos7-datasource", FIXTURES_DIR);
-	struct harness *h = harness_plan(dir, "cloud_init", set);
+	struct harness *h =
+		harness_plan(FIXTURE("centos7-datasource"), "cloud_init", set);
 	const struct gp_change *c = harness_planned(h, DROPIN);
 
 	assert_non_null(c);
 	assert_non_null(strstr(c->data,
 			       "\ndatasource_list: [ AliYun, Ec2, None ]\n"));
 	harness_free(h);
-	free(dir);
 }
 
 /* Apply @h's plan to @tree the way the journal would, file by file. */

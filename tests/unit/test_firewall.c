@@ -32,14 +32,6 @@ static void expect(const char *dir, const char *id, enum gp_status status,
 	harness_free(h);
 }
 
-static bool fixable(const struct harness *h, const char *id)
-{
-	const struct gp_finding *f = harness_find(h, id);
-
-	assert_non_null(f);
-	return f->fixable;
-}
-
 /* A copy of @fixture, kept for the teardown. */
 static char *copy(const char *fixture)
 {
@@ -402,7 +394,7 @@ static void active_firewalld_warns(void **state)
 	harness_expect(h, "firewall.active", GP_WARN);
 	harness_expect_evidence(h, "firewall.active",
 				"multi-user.target.wants/firewalld.service");
-	assert_false(fixable(h, "firewall.active"));
+	assert_false(harness_fixable(h, "firewall.active"));
 	harness_free(h);
 	expect(FIXTURE("centos7-firewalld"), "firewall.active", GP_PASS,
 	       tolerated);
@@ -478,7 +470,7 @@ static void firewalld_custom_zone_fails(void **state)
 				"webfront.xml:2");
 	/* The zone bound to eth1 is judged too. */
 	harness_expect_evidence(h, "firewall.ssh_port", "zone backend: open");
-	assert_true(fixable(h, "firewall.ssh_port"));
+	assert_true(harness_fixable(h, "firewall.ssh_port"));
 	harness_free(h);
 }
 
@@ -547,7 +539,7 @@ static void firewalld_broken_zones_warn(void **state)
 	tree_write(tree, "etc/firewalld/zones/public.xml", "<zone><service");
 	h = harness_run(tree, "firewall.ssh_port", NULL);
 	harness_expect(h, "firewall.ssh_port", GP_WARN);
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	harness_free(h);
 	tree_write(tree, "etc/firewalld/zones/public.xml",
 		   "<service><port protocol=\"tcp\" port=\"22\"/></service>\n");
@@ -635,7 +627,7 @@ static void iptables_reject_before_accept_fails(void **state)
 	harness_expect(h, "firewall.ssh_port", GP_FAIL);
 	harness_expect_evidence(h, "firewall.ssh_port",
 				"/etc/sysconfig/iptables:12: -A INPUT -j REJECT");
-	assert_true(fixable(h, "firewall.ssh_port"));
+	assert_true(harness_fixable(h, "firewall.ssh_port"));
 	harness_free(h);
 }
 
@@ -850,7 +842,7 @@ static void ferm_cases(void **state)
 	harness_expect(h, "firewall.ssh_port", GP_WARN);
 	harness_expect_evidence(h, "firewall.ssh_port", "10.0.0.0/8");
 	/* ferm's files are not edited: disabling it is the way. */
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	harness_free(h);
 
 	/* @def variables, and an IPv6-only domain that does not count. */
@@ -904,26 +896,6 @@ static void profile_port(void **state)
 
 /* --- firewall.live ------------------------------------------------------- */
 
-/* The checks of @dir as if it were the running system. */
-static struct harness *run_live(const char *dir)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-	char *error = NULL;
-
-	assert_non_null(h);
-	assert_int_equal(gp_root_new(dir, &h->root), 0);
-	if (gp_profile_load("alibaba", &h->profile, &error) < 0)
-		fail_msg("profile: %s", error);
-	assert_int_equal(gp_host_detect(h->root, &h->host), 0);
-	h->host.live = true;
-	assert_int_equal(strv_split("firewall.live", &h->only), 0);
-	h->ctx = (struct gp_ctx){ .root = h->root, .host = &h->host,
-				  .profile = h->profile, .report = &h->report,
-				  .only = h->only };
-	assert_int_equal(runner_run(&h->ctx), 0);
-	return h;
-}
-
 static void live_is_supporting_evidence(void **state)
 {
 	char *tree = copy("centos7-firewalld");
@@ -931,7 +903,7 @@ static void live_is_supporting_evidence(void **state)
 
 	expect(tree, "firewall.live", GP_SKIP, NULL);
 	tree_write(tree, "proc/net/ip_tables_names", "filter\nnat\n");
-	h = run_live(tree);
+	h = harness_run_live(tree, "firewall.live");
 	harness_expect(h, "firewall.live", GP_SKIP);
 	harness_expect_evidence(h, "firewall.live",
 				"/proc/net/ip_tables_names: iptables table "
@@ -1016,7 +988,7 @@ static void fix_firewalld_without_etc_zones(void **state)
 	tree_remove(tree, "etc/firewalld/zones");
 	h = harness_plan(tree, "firewall", NULL);
 	harness_expect(h, "firewall.ssh_port", GP_FAIL);
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 }
@@ -1172,7 +1144,7 @@ static void fix_suse(void **state)
 		   "FW_SERVICES_EXT_TCP=\"http\n https\"\n");
 	h = harness_plan(tree, "firewall", NULL);
 	harness_expect(h, "firewall.ssh_port", GP_FAIL);
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 	/* No FW_SERVICES_EXT_TCP at all: one is added. */
@@ -1196,7 +1168,7 @@ static void fix_refuses_what_would_not_open(void **state)
 		   "</rule>\n</zone>\n");
 	h = harness_plan(tree, "firewall", NULL);
 	harness_expect(h, "firewall.ssh_port", GP_FAIL);
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 }
@@ -1209,7 +1181,7 @@ static void fix_disable_firewalld(void **state)
 					 "firewall", set);
 	const struct gp_change *c;
 
-	assert_true(fixable(h, "firewall.active"));
+	assert_true(harness_fixable(h, "firewall.active"));
 	c = harness_planned(h, "/etc/systemd/system/multi-user.target.wants/"
 			       "firewalld.service");
 	assert_non_null(c);
@@ -1251,7 +1223,7 @@ static void fix_mode_unknown(void **state)
 					 "firewall", set);
 
 	harness_expect(h, "firewall.ssh_port", GP_FAIL);
-	assert_false(fixable(h, "firewall.ssh_port"));
+	assert_false(harness_fixable(h, "firewall.ssh_port"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 }

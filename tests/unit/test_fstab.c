@@ -76,26 +76,13 @@ static char *ubuntu_tree(const char *content)
 	return tree;
 }
 
-/* Run @only again on @h's tree as if it were the running system. */
-static void rerun_live(struct harness *h, bool plan)
-{
-	report_done(&h->report);
-	memset(&h->report, 0, sizeof(h->report));
-	h->host.live = true;
-	assert_int_equal(runner_run(&h->ctx), 0);
-	if (plan) {
-		h->ctx.plan = &h->plan;
-		assert_int_equal(runner_plan_fixes(&h->ctx), 0);
-	}
-}
-
+/* Run @only on @tree as if it were the running system. */
 static struct harness *run_live(const char *tree, const char *only,
 				bool plan)
 {
-	struct harness *h = harness_run(tree, only, NULL);
+	const struct harness_opts opts = { .live = true, .plan = plan };
 
-	rerun_live(h, plan);
-	return h;
+	return harness_run_opts(tree, only, &opts);
 }
 
 static void expect_tree(const char *tree, const char *id,

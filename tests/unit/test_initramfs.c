@@ -26,28 +26,12 @@
 #define MODDIR "usr/lib/modules/" KVER "/kernel/drivers/"
 #define UCODE "kernel/x86/microcode/GenuineIntel.bin"
 
-/* A growing buffer that libarchive writes into. */
-struct buf {
-	unsigned char *data;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 4096;
-		b->data = realloc(b->data, b->cap);
-		assert_non_null(b->data);
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
+/* libarchive's write callback: into the struct harness_buf @data. */
 static la_ssize_t buf_write(struct archive *a, void *data, const void *p,
 			    size_t n)
 {
 	(void)a;
-	buf_add(data, p, n);
+	harness_buf_add(data, p, n);
 	return (la_ssize_t)n;
 }
 
@@ -110,10 +94,10 @@ static void add_big_file(struct archive *a)
 }
 
 /* A cpio of @paths ("dir/" for directories), with @c's compression. */
-static void cpio(struct buf *out, enum comp c, const char *const *paths)
+static void cpio(struct harness_buf *out, enum comp c, const char *const *paths)
 {
 	struct archive *a = archive_write_new();
-	struct buf raw = { 0 };
+	struct harness_buf raw = { 0 };
 
 	assert_non_null(a);
 	assert_int_equal(c == C_ODC ? archive_write_set_format_cpio(a) :
@@ -151,25 +135,27 @@ static void cpio(struct buf *out, enum comp c, const char *const *paths)
 	if (c != C_LZ4)
 		return;
 	/* Legacy LZ4: magic, then blocks of (size, literal-only block). */
-	buf_add(out, "\x02\x21\x4c\x18", 4);
+	harness_buf_add(out, "\x02\x21\x4c\x18", 4);
 	for (size_t off = 0; off < raw.len;) {
 		size_t n = raw.len - off > (1u << 20) ? 1u << 20 : raw.len - off;
-		struct buf blk = { 0 };
-		unsigned char le[4];
+		struct harness_buf blk = { 0 };
+		/* The token: the literal length, 15 and more in extra bytes. */
+		unsigned char token = n >= 15 ? 0xf0 : (unsigned char)(n << 4);
+		unsigned char le[4], last;
 		size_t rest;
 
-		buf_add(&blk, (unsigned char[]){ n >= 15 ? 0xf0 : n << 4 }, 1);
+		harness_buf_add(&blk, &token, 1);
 		for (rest = n >= 15 ? n - 15 : 0; n >= 15 && rest >= 255;
 		     rest -= 255)
-			buf_add(&blk, "\xff", 1);
+			harness_buf_add(&blk, "\xff", 1);
+		last = (unsigned char)rest;
 		if (n >= 15)
-			buf_add(&blk, (unsigned char[]){ (unsigned char)rest },
-				1);
-		buf_add(&blk, raw.data + off, n);
+			harness_buf_add(&blk, &last, 1);
+		harness_buf_add(&blk, raw.data + off, n);
 		for (int k = 0; k < 4; k++)
 			le[k] = (unsigned char)(blk.len >> (8 * k));
-		buf_add(out, le, 4);
-		buf_add(out, blk.data, blk.len);
+		harness_buf_add(out, le, 4);
+		harness_buf_add(out, blk.data, blk.len);
 		free(blk.data);
 		off += n;
 	}
@@ -188,7 +174,7 @@ static const char *const ucode_paths[] = {
 };
 
 /* Write @b into a new tree as /boot/initrd.img; returns the tree. */
-static char *image_tree(const struct buf *b)
+static char *image_tree(const struct harness_buf *b)
 {
 	char *tree = tree_new();
 	char *path = tree_file(tree, "boot/initrd.img");
@@ -244,7 +230,7 @@ static int list_tree(const char *tree, const char *path, struct seen *s,
 	return r;
 }
 
-static int list_buf(const struct buf *b, struct seen *s,
+static int list_buf(const struct harness_buf *b, struct seen *s,
 		    struct gp_initramfs_info *info)
 {
 	char *tree = image_tree(b);
@@ -262,21 +248,21 @@ static bool has(const struct seen *s, const char *path)
 	return false;
 }
 
-static void zeros(struct buf *b, size_t n)
+static void zeros(struct harness_buf *b, size_t n)
 {
 	unsigned char z[512] = { 0 };
 
 	while (n > 0) {
 		size_t k = n > sizeof(z) ? sizeof(z) : n;
 
-		buf_add(b, z, k);
+		harness_buf_add(b, z, k);
 		n -= k;
 	}
 }
 
 enum prefix { P_NONE, P_UCODE, P_UCODE_PADDED, P_TWO };
 
-static void build(struct buf *b, enum prefix p, enum comp c)
+static void build(struct harness_buf *b, enum prefix p, enum comp c)
 {
 	if (p != P_NONE)
 		cpio(b, C_NONE, ucode_paths);
@@ -301,7 +287,7 @@ static void every_compression_and_prefix(void **state)
 		for (size_t k = 0; k < ARRAY_SIZE(prefixes); k++) {
 			struct gp_initramfs_info info;
 			struct seen s = { 0 };
-			struct buf b = { 0 };
+			struct harness_buf b = { 0 };
 			unsigned before = prefixes[k] == P_NONE ? 0 :
 					  prefixes[k] == P_TWO ? 2 : 1;
 
@@ -348,7 +334,7 @@ static void two_compressed_segments(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(comps); i++) {
 		struct gp_initramfs_info info;
 		struct seen s = { 0 };
-		struct buf b = { 0 };
+		struct harness_buf b = { 0 };
 
 		build(&b, P_UCODE, comps[i]);
 		cpio(&b, C_GZIP, extra);
@@ -396,7 +382,7 @@ static void module_names(void **state)
 /* Junk, nothing at all, zeros only: not an initramfs. */
 static void garbage_is_an_error(void **state)
 {
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 	struct seen s = { 0 };
 	unsigned seed = 12345;
 
@@ -409,19 +395,19 @@ static void garbage_is_an_error(void **state)
 
 		seed = seed * 1103515245u + 12345u;
 		c = (unsigned char)(seed >> 16);
-		buf_add(&b, &c, 1);
+		harness_buf_add(&b, &c, 1);
 	}
 	assert_int_equal(list_buf(&b, &s, NULL), -EBADMSG);
 	/* A cpio magic with nonsense behind it. */
 	b.len = 0;
-	buf_add(&b, "070701zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 40);
+	harness_buf_add(&b, "070701zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 40);
 	assert_int_equal(list_buf(&b, &s, NULL), -EBADMSG);
 	/* A compression magic with nonsense behind it. */
 	for (const char *m = "\x1f\x8b\x08\0"; m; m = NULL) {
 		b.len = 0;
-		buf_add(&b, m, 4);
+		harness_buf_add(&b, m, 4);
 		zeros(&b, 100);
-		buf_add(&b, "junk", 4);
+		harness_buf_add(&b, "junk", 4);
 		assert_int_equal(list_buf(&b, &s, NULL), -EBADMSG);
 	}
 	assert_int_equal(s.n, 0);
@@ -437,7 +423,7 @@ static void truncated_is_an_error(void **state)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(comps); i++) {
-		struct buf full = { 0 }, ucode = { 0 };
+		struct harness_buf full = { 0 }, ucode = { 0 };
 		char *tree;
 		size_t step;
 
@@ -495,10 +481,10 @@ static void trailing_junk_is_noted(void **state)
 {
 	struct gp_initramfs_info info;
 	struct seen s = { 0 };
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 
 	build(&b, P_UCODE, C_GZIP);
-	buf_add(&b, "this is not an archive", 22);
+	harness_buf_add(&b, "this is not an archive", 22);
 	assert_int_equal(list_buf(&b, &s, &info), 0);
 	assert_true(info.trailing_garbage);
 	assert_true(has(&s, MODDIR "block/virtio_blk.ko.xz"));
@@ -518,7 +504,7 @@ static void data_after_xz_zstd(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(comps); i++) {
 		struct gp_initramfs_info info = { 0 };
 		struct seen s = { 0 };
-		struct buf b = { 0 };
+		struct harness_buf b = { 0 };
 
 		big_file = 1u << 20;
 		build(&b, P_UCODE, comps[i]);
@@ -546,7 +532,7 @@ static void data_after_lz4(void **state)
 {
 	struct gp_initramfs_info info = { 0 };
 	struct seen s = { 0 };
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 	int r;
 
 	big_file = 1u << 20;
@@ -567,7 +553,7 @@ static void callback_stops_and_fails(void **state)
 {
 	struct gp_initramfs_info info;
 	struct seen s = { .stop_after = 3 };
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 	char *tree;
 
 	build(&b, P_UCODE, C_XZ);
@@ -584,7 +570,7 @@ static void callback_stops_and_fails(void **state)
 /* Through the root: no escape, no blocking on a FIFO, no directory. */
 static void root_confined(void **state)
 {
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 	struct seen s = { 0 };
 	char *tree, *outside;
 
@@ -618,7 +604,7 @@ static void large_image_streams(void **state)
 	struct archive *a = archive_write_new();
 	struct gp_initramfs_info info;
 	struct seen s = { 0 };
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 	unsigned char *blob = malloc(1u << 20);
 	unsigned seed = 1;
 

@@ -36,36 +36,6 @@ static void expect(const char *dir, const char *id, enum gp_status status)
 	harness_free(h);
 }
 
-static bool fixable(const struct harness *h, const char *id)
-{
-	const struct gp_finding *f = harness_find(h, id);
-
-	assert_non_null(f);
-	return f->fixable;
-}
-
-/* Run the network checks on @dir as a live system (h->host.live). */
-static struct harness *run_live(const char *dir, const char *only)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-	char *error = NULL;
-
-	assert_non_null(h);
-	assert_int_equal(gp_root_new(dir, &h->root), 0);
-	if (gp_profile_load("alibaba", &h->profile, &error) < 0)
-		fail_msg("profile: %s", error);
-	assert_int_equal(gp_host_detect(h->root, &h->host), 0);
-	h->host.live = true;
-	h->host.os.support = gp_profile_classify(h->profile, &h->host.os,
-						 &h->host.os.platform);
-	assert_int_equal(strv_split(only, &h->only), 0);
-	h->ctx = (struct gp_ctx){ .root = h->root, .host = &h->host,
-				  .profile = h->profile, .report = &h->report,
-				  .only = h->only };
-	assert_int_equal(runner_run(&h->ctx), 0);
-	return h;
-}
-
 /* --- one fixture per distribution and format --------------------------- */
 
 /* CentOS 7 as installed with a static address: fails with the address. */
@@ -77,7 +47,7 @@ static void centos7_static_fails(void **state)
 	harness_expect(h, "network.dhcp", GP_FAIL);
 	harness_expect_evidence(h, "network.dhcp", "192.168.122.10/24");
 	harness_expect_evidence(h, "network.dhcp", "gateway 192.168.122.1");
-	assert_true(fixable(h, "network.dhcp"));
+	assert_true(harness_fixable(h, "network.dhcp"));
 	harness_expect(h, "network.mac_pinned", GP_PASS);
 	harness_expect(h, "network.persistent_net", GP_PASS);
 	harness_expect(h, "network.nics", GP_PASS);
@@ -97,7 +67,7 @@ static void centos6_hwaddr_fails(void **state)
 	harness_expect(h, "network.mac_pinned", GP_FAIL);
 	harness_expect_evidence(h, "network.mac_pinned",
 				"HWADDR=52:54:00:6B:3C:58");
-	assert_true(fixable(h, "network.mac_pinned"));
+	assert_true(harness_fixable(h, "network.mac_pinned"));
 	harness_expect(h, "network.persistent_net", GP_FAIL);
 	harness_expect_evidence(h, "network.persistent_net",
 				"70-persistent-net.rules:8:");
@@ -138,7 +108,7 @@ static void rhel8_config_server_fails(void **state)
 
 	harness_expect(h, "network.dhcp", GP_FAIL);
 	harness_expect_evidence(h, "network.dhcp", "no-auto-default=*");
-	assert_false(fixable(h, "network.dhcp"));
+	assert_false(harness_fixable(h, "network.dhcp"));
 	harness_expect(h, "network.nics", GP_PASS);
 	harness_free(h);
 }
@@ -271,7 +241,7 @@ static void netplan_flow_style_not_fixable(void **state)
 	h = run(tree, "network.dhcp");
 	harness_expect(h, "network.dhcp", GP_FAIL);
 	harness_expect_evidence(h, "network.dhcp", "10.0.0.9/24");
-	assert_false(fixable(h, "network.dhcp"));
+	assert_false(harness_fixable(h, "network.dhcp"));
 	harness_free(h);
 }
 
@@ -587,7 +557,7 @@ static void yaml_alias_bomb(void **state)
 	alarm(0);
 	harness_expect(h, "network.dhcp", GP_FAIL);
 	/* Too big a graph to find its last line: not edited. */
-	assert_false(fixable(h, "network.dhcp"));
+	assert_false(harness_fixable(h, "network.dhcp"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 	free(yaml);
@@ -646,7 +616,7 @@ static void live_route_and_lease(void **state)
 	tree_mkdir(tree, "sys/class/net/eth0/device");
 	tree_mkdir(tree, "sys/class/net/lo");
 	tree_write(tree, "var/lib/dhcp/dhclient.eth1.leases", "lease {\n}\n");
-	h = run_live(tree, "network");
+	h = harness_run_live(tree, "network");
 	/* The kernel's default route picks the primary NIC. */
 	harness_expect(h, "network.dhcp", GP_PASS);
 	harness_expect_evidence(h, "network.dhcp",
@@ -662,7 +632,7 @@ static void live_route_and_lease(void **state)
 /* This machine: whatever it is, the checks judge it without error. */
 static void this_machine_judged(void **state)
 {
-	struct harness *h = run_live("/", "network");
+	struct harness *h = harness_run_live("/", "network");
 
 	for (size_t i = 0; i < h->report.n_findings; i++)
 		assert_true(h->report.findings[i]->status != GP_ERROR);
@@ -693,6 +663,27 @@ static void edits_apply(void **state)
 	assert_string_equal(out, "a\nx\n");
 	free(out);
 	gp_edits_done(&e);
+}
+
+/* A rewrite is listed only when the edits change the file. */
+static void edits_rewrite(void **state)
+{
+	struct gp_net_rewrites rw = { 0 };
+	struct gp_edits e = { 0 };
+
+	assert_int_equal(gp_edits_rewrite(&e, "/a", "x\ny\n", 4, &rw), 0);
+	assert_int_equal(rw.n, 0);
+	assert_int_equal(gp_edits_add(&e, GP_EDIT_REPLACE, 2, "y"), 0);
+	assert_int_equal(gp_edits_rewrite(&e, "/a", "x\ny\n", 4, &rw), 0);
+	assert_int_equal(rw.n, 0);
+	assert_int_equal(gp_edits_add(&e, GP_EDIT_DELETE, 1, NULL), 0);
+	assert_int_equal(gp_edits_rewrite(&e, "/b", "x\ny\n", 4, &rw), 0);
+	assert_int_equal(rw.n, 1);
+	assert_string_equal(rw.items[0].path, "/b");
+	assert_int_equal(rw.items[0].len, 2);
+	assert_memory_equal(rw.items[0].data, "y\n", 2);
+	gp_edits_done(&e);
+	gp_net_rewrites_done(&rw);
 }
 
 /* --- fixers: plan, apply, check again, undo ---------------------------- */
@@ -969,6 +960,7 @@ int main(void)
 		TEST(live_route_and_lease),
 		TEST(this_machine_judged),
 		TEST(edits_apply),
+		TEST(edits_rewrite),
 		TEST(fix_apply_recheck_undo),
 		TEST(fix_netplan_adds_dhcp4),
 		TEST(fix_ifcfg_adds_bootproto),

@@ -36,28 +36,11 @@
 static struct harness *run_as(const char *dir, bool live, bool remove_packages,
 			      bool plan)
 {
-	struct harness *h = calloc(1, sizeof(*h));
-	char *error = NULL;
+	const struct harness_opts opts = { .live = live,
+					   .remove_packages = remove_packages,
+					   .plan = plan };
 
-	assert_non_null(h);
-	assert_int_equal(gp_root_new(dir, &h->root), 0);
-	if (gp_profile_load("alibaba", &h->profile, &error) < 0)
-		fail_msg("profile: %s", error);
-	assert_int_equal(gp_host_detect(h->root, &h->host), 0);
-	h->host.live = live;
-	h->host.os.support = gp_profile_classify(h->profile, &h->host.os,
-						 &h->host.os.platform);
-	assert_int_equal(strv_split("qemu_ga", &h->only), 0);
-	h->ctx = (struct gp_ctx){ .root = h->root, .host = &h->host,
-				  .profile = h->profile, .report = &h->report,
-				  .only = h->only,
-				  .remove_packages = remove_packages };
-	assert_int_equal(runner_run(&h->ctx), 0);
-	if (plan) {
-		h->ctx.plan = &h->plan;
-		assert_int_equal(runner_plan_fixes(&h->ctx), 0);
-	}
-	return h;
+	return harness_run_opts(dir, "qemu_ga", &opts);
 }
 
 static void expect3(const char *dir, enum gp_status running,
@@ -97,14 +80,6 @@ static size_t count_evidence(const struct harness *h, const char *id,
 	for (size_t i = 0; i < f->n_evidence; i++)
 		n += startswith(f->evidence[i], prefix);
 	return n;
-}
-
-static bool fixable(const struct harness *h, const char *id)
-{
-	const struct gp_finding *f = harness_find(h, id);
-
-	assert_non_null(f);
-	return f->fixable;
 }
 
 /* The commands the plan runs, and the path changes, separately. */
@@ -279,7 +254,7 @@ static void installed_debian_fails(void **state)
 	harness_expect_evidence(h, "qemu_ga.installed",
 				"/etc/init.d/qemu-guest-agent");
 	/* Check mode: nothing is removed without --remove-packages. */
-	assert_false(fixable(h, "qemu_ga.installed"));
+	assert_false(harness_fixable(h, "qemu_ga.installed"));
 	harness_free(h);
 }
 
@@ -338,7 +313,7 @@ static void installed_binary_only_fails(void **state)
 	harness_expect(h, "qemu_ga.installed", GP_FAIL);
 	harness_expect_evidence(h, "qemu_ga.installed",
 				"/usr/local/bin/qemu-ga");
-	assert_false(fixable(h, "qemu_ga.installed"));
+	assert_false(harness_fixable(h, "qemu_ga.installed"));
 	harness_expect(h, "qemu_ga.enabled", GP_PASS);
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
@@ -497,7 +472,7 @@ static void rpmdb_alone_warns(void **state)
 	h = run_as(tree, false, true, true);
 	harness_expect(h, "qemu_ga.installed", GP_WARN);
 	harness_expect_evidence(h, "qemu_ga.installed", "presence heuristic");
-	assert_false(fixable(h, "qemu_ga.installed"));
+	assert_false(harness_fixable(h, "qemu_ga.installed"));
 	harness_expect(h, "qemu_ga.enabled", GP_SKIP);
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
@@ -598,7 +573,7 @@ static void enabled_debian_fails(void **state)
 				"udev: /lib/udev/rules.d/60-qemu-guest-agent");
 	harness_expect_evidence(h, "qemu_ga.enabled",
 				"ignored: systemd runs the native unit");
-	assert_true(fixable(h, "qemu_ga.enabled"));
+	assert_true(harness_fixable(h, "qemu_ga.enabled"));
 	harness_free(h);
 }
 
@@ -609,7 +584,7 @@ static void enabled_centos7_fails(void **state)
 
 	harness_expect(h, "qemu_ga.enabled", GP_FAIL);
 	harness_expect_evidence(h, "qemu_ga.enabled", CENTOS7_WANTS);
-	assert_true(fixable(h, "qemu_ga.enabled"));
+	assert_true(harness_fixable(h, "qemu_ga.enabled"));
 	harness_free(h);
 }
 
@@ -751,7 +726,7 @@ static void running_live_warns(void **state)
 	harness_expect(h, "qemu_ga.running", GP_WARN);
 	harness_expect_evidence(h, "qemu_ga.running", "/proc/201/comm");
 	assert_int_equal(count_evidence(h, "qemu_ga.running", "/proc/"), 1);
-	assert_true(fixable(h, "qemu_ga.running"));
+	assert_true(harness_fixable(h, "qemu_ga.running"));
 	harness_free(h);
 }
 
@@ -897,7 +872,7 @@ static void fix_remove_packages_debian(void **state)
 				   true);
 	const struct gp_change *c = only_command(h);
 
-	assert_true(fixable(h, "qemu_ga.installed"));
+	assert_true(harness_fixable(h, "qemu_ga.installed"));
 	expect_argv(c->argv, apt);
 	assert_null(c->undo_argv);
 	assert_true(c->flags & GP_CMD_IN_GUEST);
@@ -949,7 +924,7 @@ static void fix_remove_packages_needs_a_package(void **state)
 	struct harness *h = run_as(FIXTURE("centos7-enabled"), false, true,
 				   true);
 
-	assert_false(fixable(h, "qemu_ga.installed"));
+	assert_false(harness_fixable(h, "qemu_ga.installed"));
 	assert_int_equal(n_commands(h), 0);
 	harness_free(h);
 }

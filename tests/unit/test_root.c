@@ -320,6 +320,30 @@ static void parent_needs_writes(struct gp_root *root)
 	expect_parent_error(root, "/etc/os-release", -EROFS);
 }
 
+/* Types are those of what a path resolves to, inside the root. */
+static void file_types(struct gp_root *root)
+{
+	assert_true(gp_root_is_file(root, "/etc/os-release"));
+	assert_true(gp_root_is_file(root, "/bin/sh"));
+	assert_true(gp_root_is_file(root, "/etc/abs"));
+	assert_false(gp_root_is_dir(root, "/etc/os-release"));
+	assert_true(gp_root_is_dir(root, "/etc/dir"));
+	assert_true(gp_root_is_dir(root, "/bin"));
+	assert_true(gp_root_is_dir(root, "/etc/escape_dir"));
+	assert_false(gp_root_is_file(root, "/etc/dir"));
+	/* Not regular: a FIFO is neither. */
+	assert_false(gp_root_is_file(root, "/fifo"));
+	assert_false(gp_root_is_dir(root, "/fifo"));
+	/* Escapes stay inside, where there is no passwd. */
+	assert_false(gp_root_is_file(root, "/etc/escape_abs"));
+	assert_false(gp_root_is_file(root, "/etc/host_dir/passwd"));
+	/* Errors are false, not a crash. */
+	assert_false(gp_root_is_file(root, "/nowhere"));
+	assert_false(gp_root_is_dir(root, "/dangling"));
+	assert_false(gp_root_is_dir(root, "/loop"));
+	assert_false(gp_root_is_file(root, "/etc/os-release/x"));
+}
+
 static void test_parent_inside(void **state) { both_writable(parent_inside); }
 static void test_parent_errors(void **state) { both_writable(parent_errors); }
 static void test_parent_write_inside(void **state) { both_writable(parent_write_inside); }
@@ -335,6 +359,10 @@ static void test_size_limit(void **state) { both(size_limit); }
 static void test_writes_refused(void **state) { both(writes_refused); }
 static void test_resolves_canonically(void **state) { both(resolves_canonically); }
 static void test_reads_links_and_dirs(void **state) { both(reads_links_and_dirs); }
+static void test_file_types(void **state)
+{
+	both(file_types);
+}
 
 static void test_device_node_not_opened(void **state)
 {
@@ -380,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_writes_refused),
 		cmocka_unit_test(test_resolves_canonically),
 		cmocka_unit_test(test_reads_links_and_dirs),
+		cmocka_unit_test(test_file_types),
 		cmocka_unit_test(test_device_node_not_opened),
 		cmocka_unit_test(test_live_root),
 		cmocka_unit_test(test_parent_inside),

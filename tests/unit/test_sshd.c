@@ -92,6 +92,24 @@ static void fix_recheck_undo(const char *tree, const char *pristine,
 	tree_expect_same(tree, pristine, TREE_SAME_IGNORE_MTIME);
 }
 
+/*
+ * @fixture with @config as its sshd_config: the plan writes exactly
+ * @fixed there, and fix_recheck_undo() holds for @ids.
+ */
+static void expect_config_fix(const char *fixture, const char *config,
+			      const char *fixed, const char *const *ids)
+{
+	char *t = copy_with(fixture, config);
+	char *pristine = copy_with(fixture, config);
+	struct harness *h = harness_plan(t, "sshd", NULL);
+	const struct gp_change *c = harness_planned(h, CONFIG);
+
+	assert_non_null(c);
+	assert_string_equal(c->data, fixed);
+	harness_free(h);
+	fix_recheck_undo(t, pristine, ids);
+}
+
 /* --- fixtures of real distributions ------------------------------------ */
 
 static void centos7_passes(void **state)
@@ -614,40 +632,30 @@ static void fix_port_and_root_in_one_file(void **state)
 		"PasswordAuthentication yes\n"
 		"Match User backup\n"
 		"\tForceCommand /usr/bin/rsync\n";
-	char *t = copy_with("sshd/centos7", config);
-	char *pristine = copy_with("sshd/centos7", config);
 	const char *const ids[] = { PORT, ROOT, PASSWORD, NULL };
-	struct harness *h = harness_plan(t, "sshd", NULL);
-	const struct gp_change *c = harness_planned(h, CONFIG);
 
 	(void)state;
-	assert_non_null(c);
-	assert_string_equal(c->data, "# hardened by an old policy\n"
-				     "Port 22\n"
-				     "PermitRootLogin yes\n"
-				     "PasswordAuthentication yes\n"
-				     "Match User backup\n"
-				     "\tForceCommand /usr/bin/rsync\n");
-	harness_free(h);
-	fix_recheck_undo(t, pristine, ids);
+	expect_config_fix("sshd/centos7", config,
+			  "# hardened by an old policy\n"
+			  "Port 22\n"
+			  "PermitRootLogin yes\n"
+			  "PasswordAuthentication yes\n"
+			  "Match User backup\n"
+			  "\tForceCommand /usr/bin/rsync\n",
+			  ids);
 }
 
 static void fix_ipv6_only(void **state)
 {
 	static const char config[] = "AddressFamily inet6\nPort 2222\n"
 				     "PermitRootLogin yes\n";
-	char *t = copy_with("sshd/centos7", config);
-	char *pristine = copy_with("sshd/centos7", config);
 	const char *const ids[] = { PORT, NULL };
-	struct harness *h = harness_plan(t, "sshd", NULL);
-	const struct gp_change *c = harness_planned(h, CONFIG);
 
 	(void)state;
-	assert_non_null(c);
-	assert_string_equal(c->data, "AddressFamily any\nPort 22\n"
-				     "PermitRootLogin yes\n");
-	harness_free(h);
-	fix_recheck_undo(t, pristine, ids);
+	expect_config_fix("sshd/centos7", config,
+			  "AddressFamily any\nPort 22\n"
+			  "PermitRootLogin yes\n",
+			  ids);
 }
 
 static void fix_inserts_before_match(void **state)
@@ -657,22 +665,17 @@ static void fix_inserts_before_match(void **state)
 		"  PasswordAuthentication no\r\n"
 		"Match Address 10.0.0.0/8\r\n"
 		"\tX11Forwarding no\r\n";
-	char *t = copy_with("sshd/debian12", config);
-	char *pristine = copy_with("sshd/debian12", config);
 	const char *const ids[] = { ROOT, PASSWORD, NULL };
-	struct harness *h = harness_plan(t, "sshd", NULL);
-	const struct gp_change *c = harness_planned(h, CONFIG);
 
 	(void)state;
-	assert_non_null(c);
 	/* Indentation and CRLF kept; the new line goes before Match. */
-	assert_string_equal(c->data, "UsePAM yes\r\n"
-				     "  PasswordAuthentication yes\r\n"
-				     "PermitRootLogin yes\n"
-				     "Match Address 10.0.0.0/8\r\n"
-				     "\tX11Forwarding no\r\n");
-	harness_free(h);
-	fix_recheck_undo(t, pristine, ids);
+	expect_config_fix("sshd/debian12", config,
+			  "UsePAM yes\r\n"
+			  "  PasswordAuthentication yes\r\n"
+			  "PermitRootLogin yes\n"
+			  "Match Address 10.0.0.0/8\r\n"
+			  "\tX11Forwarding no\r\n",
+			  ids);
 }
 
 static void fix_socket_port_dropin(void **state)

@@ -41,6 +41,23 @@ static void push_and_consume(void **state)
 	assert_null(v[4]);
 }
 
+static void push_unique(void **state)
+{
+	_cleanup_(strv_freep) char **v = NULL;
+
+	/* Into an empty (NULL) vector, then only what is not there. */
+	assert_int_equal(strv_push_unique(&v, "a"), 0);
+	assert_int_equal(strv_push_unique(&v, "b"), 0);
+	assert_int_equal(strv_push_unique(&v, "a"), 0);
+	assert_int_equal(strv_push_unique(&v, "b"), 0);
+	assert_int_equal(strv_push_unique(&v, "ab"), 0);
+	assert_int_equal(strv_length(v), 3);
+	assert_string_equal(v[0], "a");
+	assert_string_equal(v[1], "b");
+	assert_string_equal(v[2], "ab");
+	assert_null(v[3]);
+}
+
 static void sort_and_join(void **state)
 {
 	_cleanup_(strv_freep) char **v = NULL;
@@ -75,6 +92,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(push_and_consume),
+		cmocka_unit_test(push_unique),
 		cmocka_unit_test(sort_and_join),
 		cmocka_unit_test(prefixes_and_suffixes),
 	};

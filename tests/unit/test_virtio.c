@@ -47,24 +47,12 @@ static const char *const deb_old_mods[] = {
 
 /* --- building initramfs images -------------------------------------- */
 
-struct buf {
-	unsigned char *data;
-	size_t len, cap;
-};
-
+/* libarchive's write callback: into the struct harness_buf @data. */
 static la_ssize_t buf_write(struct archive *a, void *data, const void *p,
 			    size_t n)
 {
-	struct buf *b = data;
-
 	(void)a;
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 4096;
-		b->data = realloc(b->data, b->cap);
-		assert_non_null(b->data);
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
+	harness_buf_add(data, p, n);
 	return (la_ssize_t)n;
 }
 
@@ -86,7 +74,7 @@ static void add_file(struct archive *a, const char *path, bool dir)
 	archive_entry_free(e);
 }
 
-static void cpio_open(struct archive **ret, struct buf *b, enum comp c)
+static void cpio_open(struct archive **ret, struct harness_buf *b, enum comp c)
 {
 	struct archive *a = archive_write_new();
 	int r = ARCHIVE_OK;
@@ -125,7 +113,7 @@ static void write_image(const char *tree, const char *image,
 			const char *const *mods)
 {
 	struct archive *a;
-	struct buf b = { 0 };
+	struct harness_buf b = { 0 };
 
 	if (ucode) {
 		cpio_open(&a, &b, C_NONE);
@@ -201,14 +189,6 @@ static void expect_initramfs(const char *tree, enum gp_status status)
 	harness_free(h);
 }
 
-static bool fixable(const struct harness *h, const char *id)
-{
-	const struct gp_finding *f = harness_find(h, id);
-
-	assert_non_null(f);
-	return f->fixable;
-}
-
 static void edit(const char *tree, const char *path, const char *from,
 		 const char *to)
 {
@@ -247,7 +227,7 @@ static void debian_default_lacks_blk_fails(void **state)
 	struct harness *h = check(tree, NULL);
 
 	harness_expect(h, "virtio.initramfs", GP_FAIL);
-	assert_true(fixable(h, "virtio.initramfs"));
+	assert_true(harness_fixable(h, "virtio.initramfs"));
 	harness_expect_evidence(h, "virtio.initramfs", "lacks virtio_blk");
 	harness_free(h);
 }
@@ -412,7 +392,7 @@ static void drivers_missing_from_kernel(void **state)
 
 		harness_expect(h, "virtio.drivers", GP_FAIL);
 		harness_expect(h, "virtio.initramfs", GP_FAIL);
-		assert_false(fixable(h, "virtio.initramfs"));
+		assert_false(harness_fixable(h, "virtio.initramfs"));
 		harness_free(h);
 	}
 }
@@ -766,7 +746,7 @@ static void plan_nothing(void **state)
 	tree_remove(tree, "/usr/sbin/update-initramfs");
 	h = harness_plan(tree, "virtio", NULL);
 	harness_expect(h, "virtio.initramfs", GP_FAIL);
-	assert_false(fixable(h, "virtio.initramfs"));
+	assert_false(harness_fixable(h, "virtio.initramfs"));
 	assert_int_equal(h->plan.n_changes, 0);
 	harness_free(h);
 }
