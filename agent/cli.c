@@ -29,6 +29,10 @@ void cli_help(FILE *f)
 	      "  -d, --disk PATH      raw disk image or block device of the system\n"
 	      "                       (with --root); again for each data disk\n"
 	      "      --color WHEN     auto, always or never (default auto)\n"
+	      "      --checks-dir DIR run the site checks in DIR (a trusted directory\n"
+	      "                       of this host) even with --root; default: those\n"
+	      "                       in /etc/guestprep/checks.d, on the live system only\n"
+	      "      --checks-timeout SEC  kill a site check after SEC seconds (10)\n"
 	      "  -v, --verbose        details for every finding, debug log on stderr\n"
 	      "\n"
 	      "Options of fix (and the check options above):\n"
@@ -93,6 +97,20 @@ static int parse_command(const char *s, enum gp_command *ret)
 	return -EINVAL;
 }
 
+/* Seconds, 1 to a day. */
+static int parse_timeout(const char *s, unsigned *ret, char **ret_error)
+{
+	unsigned long long v;
+
+	if (parse_u64(s, &v) < 0 || v < 1 || v > 86400) {
+		*ret_error = strprintf("--checks-timeout: \"%s\" is not a number "
+				       "of seconds from 1 to 86400", s);
+		return -EINVAL;
+	}
+	*ret = (unsigned)v;
+	return 0;
+}
+
 static int replace(char **field, const char *value)
 {
 	char *s = strdup(value);
@@ -122,6 +140,8 @@ enum {
 	OPT_VERSION,
 	OPT_REMOVE_PACKAGES,
 	OPT_CHROOT,
+	OPT_CHECKS_DIR,
+	OPT_CHECKS_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -142,6 +162,8 @@ static const struct option long_options[] = {
 	{ "yes", no_argument, NULL, 'y' },
 	{ "remove-packages", no_argument, NULL, OPT_REMOVE_PACKAGES },
 	{ "chroot", no_argument, NULL, OPT_CHROOT },
+	{ "checks-dir", required_argument, NULL, OPT_CHECKS_DIR },
+	{ "checks-timeout", required_argument, NULL, OPT_CHECKS_TIMEOUT },
 	{ 0 },
 };
 
@@ -203,6 +225,10 @@ static int apply_option(struct gp_options *o, int c, const char *arg,
 	case OPT_CHROOT:
 		o->chroot = true;
 		return 0;
+	case OPT_CHECKS_DIR:
+		return replace(&o->checks_dir, arg);
+	case OPT_CHECKS_TIMEOUT:
+		return parse_timeout(arg, &o->checks_timeout, ret_error);
 	default:
 		*ret_error = strdup("unknown option (see guestprep --help)");
 		return -EINVAL;
@@ -265,6 +291,7 @@ void cli_done(struct gp_options *o)
 	free(o->config);
 	free(o->output);
 	free(o->run_id);
+	free(o->checks_dir);
 	strv_free(o->only);
 	strv_free(o->skip);
 	strv_free(o->set);

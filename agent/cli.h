@@ -54,6 +54,9 @@ struct gp_options {
 	bool remove_packages;
 	bool chroot;		/* run guest commands chrooted in --root */
 	char *run_id;		/* undo RUN-ID */
+	/* site checks (agent/extchecks.h) */
+	char *checks_dir;	/* --checks-dir: trusted, on the host */
+	unsigned checks_timeout; /* --checks-timeout seconds, 0: default */
 	/* Which settings the command line gave (they beat the config). */
 	bool has_format, has_color, has_only, has_skip;
 };

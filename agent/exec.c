@@ -97,7 +97,8 @@ static char *output_take(struct output *out)
  * In the child, between fork() and execve(): async-signal-safe calls only.
  * A failure is reported to the parent as an errno on @err_fd.
  */
-static _Noreturn void child_run(char *const argv[], const char *chroot_dir,
+static _Noreturn void child_run(char *const argv[], char *const env[],
+				const char *chroot_dir, bool keep_stderr,
 				int in_fd, int out_fd, int err_fd)
 {
 	sigset_t none;
@@ -109,13 +110,13 @@ static _Noreturn void child_run(char *const argv[], const char *chroot_dir,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(out_fd, STDERR_FILENO) < 0)
+	    (!keep_stderr && dup2(out_fd, STDERR_FILENO) < 0))
 		goto fail;
 	if (chroot_dir && chroot(chroot_dir) < 0)
 		goto fail;
 	if (chdir("/") < 0)
 		goto fail;
-	execve(argv[0], argv, clean_env);
+	execve(argv[0], argv, env);
 fail:
 	e = errno;
 	if (write(err_fd, &e, sizeof(e)) < 0)
@@ -252,11 +253,16 @@ static int exec_status(int status)
 	return -ECHILD;
 }
 
-static int run(char *const argv[], const char *chroot_dir, char **ret_output)
+/*
+ * Fork, exec and collect; 0 once the program has ended, whatever its
+ * status (then in res->status), or a negative errno.
+ */
+static int run(char *const argv[], const char *chroot_dir,
+	       const struct exec_opts *opts, struct exec_result *res)
 {
 	struct output out = { 0 };
 	struct pipes p;
-	int r, status = 0;
+	int r;
 	pid_t pid;
 
 	r = pipes_open(&p);
@@ -269,7 +275,8 @@ static int run(char *const argv[], const char *chroot_dir, char **ret_output)
 		return r;
 	}
 	if (pid == 0)
-		child_run(argv, chroot_dir, p.in[0], p.out[1], p.err[1]);
+		child_run(argv, opts->env ? opts->env : clean_env, chroot_dir,
+			  opts->keep_stderr, p.in[0], p.out[1], p.err[1]);
 
 	/* Both sides set the group, so kill(-pid) works whoever is first. */
 	setpgid(pid, pid);
@@ -278,20 +285,43 @@ static int run(char *const argv[], const char *chroot_dir, char **ret_output)
 	p.out[1] = p.err[1] = -1;
 	r = exec_error(p.err[0]);
 	if (r == 0)
-		r = wait_child(pid, p.out[0], &out, now_ms() + timeout_ms,
-			       &status);
+		r = wait_child(pid, p.out[0], &out,
+			       now_ms() + (opts->timeout_ms ? opts->timeout_ms
+							    : timeout_ms),
+			       &res->status);
 	if (r < 0)
 		kill_child(pid);
-	else
-		r = exec_status(status);
 	pipes_close(&p);
-	*ret_output = output_take(&out);
+	res->len = out.len;
+	res->truncated = out.truncated;
+	res->output = output_take(&out);
 	free(out.buf);
 	return r;
 }
 
+int exec_program(char *const argv[], const struct exec_opts *opts,
+		 struct exec_result *ret)
+{
+	struct exec_result res = { 0 };
+	int r;
+
+	if (!argv || !argv[0] || argv[0][0] != '/')
+		return -EINVAL;
+	r = run(argv, NULL, opts, &res);
+	if (r < 0) {
+		free(res.output);
+		return r;
+	}
+	if (!res.output)
+		return -ENOMEM;
+	*ret = res;
+	return 0;
+}
+
 int exec_command(struct gp_root *root, struct gp_change *change)
 {
+	const struct exec_opts opts = { 0 };
+	struct exec_result res = { 0 };
 	const char *chroot_dir = NULL;
 	char *output = NULL;
 	int r;
@@ -300,7 +330,10 @@ int exec_command(struct gp_root *root, struct gp_change *change)
 		return -EINVAL;
 	if ((change->flags & GP_CMD_IN_GUEST) && !gp_root_is_live(root))
 		chroot_dir = gp_root_path(root);
-	r = run(change->argv, chroot_dir, &output);
+	r = run(change->argv, chroot_dir, &opts, &res);
+	if (r == 0)
+		r = exec_status(res.status);
+	output = res.output;
 	free(change->output);
 	change->output = output;
 	if (!output && r == 0)

@@ -7,6 +7,8 @@
 #ifndef GUESTPREP_EXEC_H
 #define GUESTPREP_EXEC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include "guestprep/root.h"
 #include "change.h"
 
@@ -29,6 +31,31 @@
  * print is not waited for.
  */
 int exec_command(struct gp_root *root, struct gp_change *change);
+
+/* How exec_program() runs a program; all zero is exec_command()'s way. */
+struct exec_opts {
+	char *const *env;	/* NULL: exec_command()'s fixed environment */
+	unsigned timeout_ms;	/* 0: exec_command()'s timeout */
+	bool keep_stderr;	/* stderr stays ours, apart from the output */
+};
+
+/* What exec_program() collected; output is NUL-terminated, caller frees. */
+struct exec_result {
+	char *output;		/* stdout (and stderr unless keep_stderr) */
+	size_t len;		/* bytes in output, before the NUL */
+	bool truncated;		/* more than EXEC_OUTPUT_MAX was printed */
+	int status;		/* as from waitpid() */
+};
+
+/*
+ * Run @argv (argv[0] absolute, no shell, no chroot) as exec_command()
+ * does.  0 once the program has ended, however it ended (*ret holds its
+ * wait status: the caller judges it); -ETIMEDOUT when it was killed for
+ * the timeout; the errno of execve() when it could not start; -EINVAL
+ * for a relative argv[0].  *ret is written only on 0.
+ */
+int exec_program(char *const argv[], const struct exec_opts *opts,
+		 struct exec_result *ret);
 
 /* The timeout, in milliseconds, for tests; 0 restores EXEC_TIMEOUT_SEC. */
 void exec_set_timeout(unsigned ms);

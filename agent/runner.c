@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "extchecks.h"
 #include "runner.h"
 #include "util.h"
 
@@ -71,6 +72,9 @@ static bool finding_selected(const struct gp_ctx *ctx, const char *id)
 
 static bool pattern_known(const char *pattern)
 {
+	/* Site checks are found at run time: any name beneath "site" may be. */
+	if (id_beneath(pattern, EXTCHECKS_PLUGIN))
+		return true;
 	for (size_t i = 0; gp_plugins[i]; i++) {
 		const struct gp_plugin *p = gp_plugins[i];
 
@@ -168,6 +172,9 @@ int runner_run(struct gp_ctx *ctx)
 				run_check(ctx, c);
 	}
 	ctx->plugin = NULL;
+	/* Site checks last; tests that give their own plugins leave them out. */
+	if (!ctx->plugins && runner_check_selected(ctx, EXTCHECKS_PLUGIN))
+		extchecks_run(ctx);
 	return ctx->report->oom ? -ENOMEM : 0;
 }
 

@@ -26,6 +26,9 @@ struct gp_ctx {
 	struct gp_plan *plan;		/* fix mode: where fixers plan */
 	bool remove_packages;		/* fix --remove-packages */
 	char *const *disks;		/* --disk paths, may be NULL */
+	/* Site checks (extchecks.h): --checks-dir (absolute), --checks-timeout */
+	const char *checks_dir;		/* NULL: the live root's checks.d */
+	unsigned checks_timeout_sec;	/* 0: EXTCHECKS_TIMEOUT_SEC */
 };
 
 /* The plugins compiled in, NULL-terminated (agent/registry.c). */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -82,6 +83,19 @@ static int check_patterns(const struct gp_options *o)
 	return GP_EXIT_USAGE;
 }
 
+/* Site checks run with "/" as their working directory: make it absolute. */
+static int checks_dir_resolve(struct gp_session *s, const struct gp_options *o)
+{
+	if (!o->checks_dir)
+		return 0;
+	s->checks_dir = realpath(o->checks_dir, NULL);
+	if (s->checks_dir)
+		return 0;
+	gp_log(GP_LOG_ERR, "--checks-dir %s: %s", o->checks_dir,
+	       strerror(errno));
+	return GP_EXIT_USAGE;
+}
+
 int session_open(struct gp_session *s, struct gp_options *o, bool writable)
 {
 	_cleanup_free_ char *error = NULL;
@@ -93,6 +107,9 @@ int session_open(struct gp_session *s, struct gp_options *o, bool writable)
 		return r == -ENOMEM ? internal_error("configuration", r)
 				    : usage_error(error);
 	r = check_patterns(o);
+	if (r)
+		return r;
+	r = checks_dir_resolve(s, o);
 	if (r)
 		return r;
 	r = gp_root_new(o->root, &s->root);
@@ -113,7 +130,9 @@ int session_open(struct gp_session *s, struct gp_options *o, bool writable)
 				  .profile = s->profile, .report = &s->report,
 				  .only = o->only, .skip = o->skip,
 				  .remove_packages = o->remove_packages,
-				  .disks = o->disks };
+				  .disks = o->disks,
+				  .checks_dir = s->checks_dir,
+				  .checks_timeout_sec = o->checks_timeout };
 	return 0;
 }
 
@@ -198,5 +217,6 @@ void session_close(struct gp_session *s)
 	gp_host_done(&s->host);
 	gp_root_free(s->root);
 	gp_profile_free(s->profile);
+	free(s->checks_dir);
 	*s = (struct gp_session){ 0 };
 }

@@ -20,6 +20,7 @@ struct gp_session {
 	struct gp_host host;
 	struct gp_report report;
 	struct gp_ctx ctx;
+	char *checks_dir;	/* --checks-dir, absolute */
 };
 
 /* @writable: fix mode, with the capabilities and root that needs. */

@@ -31,6 +31,7 @@ cd "$build"
 "$top/configure" -q CC=musl-gcc \
 	CPPFLAGS="-isystem $deps/include-kernel" \
 	CFLAGS="-O2 -g" LDFLAGS="-Wl,--gc-sections" \
+	--prefix=/usr --sysconfdir=/etc --localstatedir=/var \
 	--enable-static-binary
 make -j"$(nproc)"
 echo "static binary: $build/guestprep"
