@@ -302,7 +302,8 @@ install_grub() {
 		echo "grub-install: done"
 		return
 	fi
-	echo "grub-install: $(tail -n 1 "$WORK/grub.log"); by hand"
+	echo "grub-install failed ($(tail -n 1 "$WORK/grub.log" |
+		sed 's/^grub-install: //')): installing it by hand"
 	mkdir -p "$m/boot/grub/i386-pc"
 	cp "$dir"/*.mod "$dir"/*.lst "$m/boot/grub/i386-pc/"
 	grub-mkimage -O i386-pc -o "$WORK/core.img" -p '(hd0,msdos1)/boot/grub' \

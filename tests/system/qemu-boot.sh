@@ -51,6 +51,9 @@ rc=0
 	cat /run/report.json
 	echo "=== guestprep report end rc=$rc ==="
 	sed 's/^/stderr: /' /run/report.err
+	# What the report says about the network, seen from inside.
+	ip -4 -o addr show dev eth0 | sed 's/^/net: /'
+	ss -Hltn 'sport = :22' | sed 's/^/ssh: /'
 } >/dev/ttyS1
 systemctl --no-block poweroff
 EOF
@@ -104,6 +107,13 @@ sed -n '/^=== guestprep report begin ===/,/^=== guestprep report end/p' \
 	"$WORK/report.log" | tr -d '\r' | sed '1d;$d' >"$WORK/vm.json"
 vrc=$(tr -d '\r' <"$WORK/report.log" | sed -n 's/^=== guestprep report end rc=\([0-9]*\) ===$/\1/p')
 grep '^stderr: ' "$WORK/report.log" | head -5
+# The DHCP configuration and sshd the checks passed really work: qemu's
+# user network hands out 10.0.2.15, and something listens on port 22.
+grep -q '^net: .* inet 10\.0\.2\.15/' "$WORK/report.log" &&
+	pass "eth0 got 10.0.2.15 by DHCP" ||
+	fail "eth0 has no DHCP address: $(grep '^net: ' "$WORK/report.log")"
+grep -q '^ssh: ' "$WORK/report.log" && pass "sshd listens on port 22" ||
+	fail "nothing listens on port 22"
 if ! jq -e . "$WORK/vm.json" >/dev/null 2>&1; then
 	fail "no JSON report between the markers on ttyS1"
 	tail -30 "$WORK/console.log" >&2
