@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "extchecks.h"
 #include "util.h"
 
 void cli_help(FILE *f)
@@ -13,7 +14,9 @@ void cli_help(FILE *f)
 	      "       guestprep fix [OPTIONS]     mend what can be mended, journaled\n"
 	      "       guestprep undo [RUN-ID]     revert a fix run (default: the last)\n"
 	      "       guestprep history           fix runs recorded on this system\n"
-	      "       guestprep list              plugins and their checks\n"
+	      "       guestprep list [OPTIONS]    plugins, checks and site checks (not run)\n"
+	      "       guestprep password [-f json]  judge a password read from standard\n"
+	      "                                   input against the cloud's policy\n"
 	      "       guestprep version | --help\n"
 	      "\n"
 	      "Options of check:\n"
@@ -43,7 +46,8 @@ void cli_help(FILE *f)
 	      "                       (otherwise they are reported as manual steps)\n"
 	      "\n"
 	      "Exit status: 0 ready, 1 ready with warnings, 2 not ready,\n"
-	      "             64 usage or configuration error, 70 internal error.\n",
+	      "             64 usage or configuration error, 70 internal error.\n"
+	      "             password: 0 accepted, 2 rejected, 64 no usable input.\n",
 	      f);
 }
 
@@ -87,6 +91,7 @@ static int parse_command(const char *s, enum gp_command *ret)
 		{ "fix", GP_CMD_FIX },
 		{ "undo", GP_CMD_UNDO },
 		{ "history", GP_CMD_HISTORY },
+		{ "password", GP_CMD_PASSWORD },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
@@ -97,18 +102,14 @@ static int parse_command(const char *s, enum gp_command *ret)
 	return -EINVAL;
 }
 
-/* Seconds, 1 to a day. */
 static int parse_timeout(const char *s, unsigned *ret, char **ret_error)
 {
-	unsigned long long v;
-
-	if (parse_u64(s, &v) < 0 || v < 1 || v > 86400) {
-		*ret_error = strprintf("--checks-timeout: \"%s\" is not a number "
-				       "of seconds from 1 to 86400", s);
-		return -EINVAL;
-	}
-	*ret = (unsigned)v;
-	return 0;
+	if (extchecks_parse_timeout(s, ret) == 0)
+		return 0;
+	*ret_error = strprintf("--checks-timeout: \"%s\" is not a number of "
+			       "seconds from 1 to %u", s,
+			       (unsigned)EXTCHECKS_TIMEOUT_MAX);
+	return -EINVAL;
 }
 
 static int replace(char **field, const char *value)
@@ -172,6 +173,14 @@ static int apply_option(struct gp_options *o, int c, const char *arg,
 {
 	switch (c) {
 	case 'r':
+#ifdef _WIN32
+		/* windows: mingw.  guestprep.exe checks the running Windows. */
+		*ret_error = strdup("--root is not available in guestprep.exe: "
+				    "it checks the running Windows; inspect a "
+				    "mounted Windows volume with guestprep "
+				    "check --root on Linux");
+		return -EINVAL;
+#endif
 		return replace(&o->root, arg);
 	case 'p':
 		return replace(&o->profile, arg);
@@ -268,6 +277,17 @@ int cli_parse(int argc, char **argv, struct gp_options *ret, char **ret_error)
 	/* undo takes the run to revert; nothing else takes arguments. */
 	if (r == 0 && o.command == GP_CMD_UNDO && optind == argc - 1)
 		r = replace(&o.run_id, argv[optind++]);
+	/*
+	 * Never repeat what password was given: a stray argument, or the
+	 * value of an option ("-sSecret"), may well be the password.
+	 */
+	if (o.command == GP_CMD_PASSWORD && (r < 0 || optind < argc)) {
+		free(*ret_error);
+		*ret_error = strdup("password takes no argument and only "
+				    "--format: type the password at the "
+				    "prompt or pipe it to standard input");
+		r = r < 0 ? r : -EINVAL;
+	}
 	if (r == 0 && optind < argc) {
 		*ret_error = strprintf("unexpected argument \"%s\"", argv[optind]);
 		r = -EINVAL;

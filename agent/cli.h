@@ -28,6 +28,7 @@ enum gp_command {
 	GP_CMD_FIX,
 	GP_CMD_UNDO,
 	GP_CMD_HISTORY,
+	GP_CMD_PASSWORD,
 };
 
 enum gp_format {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The configuration file: the same "key = value" lines as a profile.
- * Its own keys (profile, format, color, only, skip) set defaults for the
- * command line; every other key overrides the profile's value, so site
- * thresholds live here rather than in a copy of the profile.
+ * Its own keys, named after the long options they stand for (profile,
+ * format, color, only, skip, checks-dir, checks-timeout), set defaults
+ * for the command line; every other key overrides the profile's value,
+ * so site thresholds live here rather than in a copy of the profile.
  */
 #include "config.h"
 
@@ -11,23 +12,77 @@
 
 #include "guestprep/profile.h"
 #include "cli.h"
+#include "extchecks.h"
 #include "keyfile.h"
 #include "util.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/guestprep/guestprep.conf"
 #define DEFAULT_PROFILE "alibaba"
 
-static int conf_option(struct gp_options *o, const struct keyfile_entry *e,
-		       const char **ret_what)
+_Static_assert(EXTCHECKS_TIMEOUT_MAX == 86400,
+	       "the checks-timeout message names the limit");
+
+/*
+ * Which settings the command line gave: those stay, while a later line
+ * of the file replaces an earlier one.
+ */
+struct cli_given {
+	bool profile, checks_dir, checks_timeout;
+};
+
+/*
+ * The site checks' directory and timeout (extchecks.h).  The directory
+ * must be absolute: the file is read from wherever guestprep starts.
+ */
+static int conf_site_option(struct gp_options *o, const struct cli_given *cli,
+			    const struct keyfile_entry *e, const char **ret_what)
+{
+	_cleanup_free_ char *dir = NULL;
+	const char *k = e->key, *v = e->value;
+	unsigned sec;
+
+	if (strcmp(k, "checks-dir") == 0) {
+		*ret_what = "checks-dir must be an absolute path";
+		if (v[0] != '/')
+			return -EINVAL;
+		if (cli->checks_dir)
+			return 0;
+		dir = strdup(v);
+		if (!dir)
+			return -ENOMEM;
+		free(o->checks_dir);
+		o->checks_dir = TAKE_PTR(dir);
+		return 0;
+	}
+	if (strcmp(k, "checks-timeout") == 0) {
+		*ret_what = "checks-timeout must be a number of seconds from 1 "
+			    "to 86400";
+		if (extchecks_parse_timeout(v, &sec) < 0)
+			return -EINVAL;
+		if (!cli->checks_timeout)
+			o->checks_timeout = sec;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int conf_option(struct gp_options *o, const struct cli_given *cli,
+		       const struct keyfile_entry *e, const char **ret_what)
 {
 	const char *k = e->key, *v = e->value;
 	enum gp_format format;
 
 	if (strcmp(k, "profile") == 0) {
-		if (o->profile)
+		char *name;
+
+		if (cli->profile)
 			return 0;
-		o->profile = strdup(v);
-		return o->profile ? 0 : -ENOMEM;
+		name = strdup(v);
+		if (!name)
+			return -ENOMEM;
+		free(o->profile);
+		o->profile = name;
+		return 0;
 	}
 	if (strcmp(k, "format") == 0) {
 		*ret_what = "format must be text or json";
@@ -60,14 +115,20 @@ static int conf_option(struct gp_options *o, const struct keyfile_entry *e,
 		*list = NULL;
 		return strv_split(v, list);
 	}
-	return -ENOENT;
+	return conf_site_option(o, cli, e, ret_what);
 }
 
 static bool is_option_key(const char *k)
 {
-	return strcmp(k, "profile") == 0 || strcmp(k, "format") == 0 ||
-	       strcmp(k, "color") == 0 || strcmp(k, "only") == 0 ||
-	       strcmp(k, "skip") == 0;
+	static const char *const keys[] = {
+		"profile", "format", "color", "only", "skip",
+		"checks-dir", "checks-timeout",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(k, keys[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Profile overrides from the file, then from --set: the command line wins. */
@@ -111,10 +172,14 @@ static int apply_overrides(struct gp_profile *p, const struct keyfile *kf,
 static int read_options(struct gp_options *o, const struct keyfile *kf,
 			char **ret_error)
 {
+	const struct cli_given cli = { .profile = o->profile != NULL,
+				       .checks_dir = o->checks_dir != NULL,
+				       .checks_timeout = o->checks_timeout != 0 };
+
 	for (size_t i = 0; i < kf->n_entries; i++) {
 		const struct keyfile_entry *e = &kf->entries[i];
 		const char *what = NULL;
-		int r = conf_option(o, e, &what);
+		int r = conf_option(o, &cli, e, &what);
 
 		if (r == -ENOENT)
 			continue;	/* a profile key: applied later */

@@ -594,13 +594,28 @@ static void take_result(struct gp_ctx *ctx, const char *name, const char *path,
 
 /* ---- finding and running the executables ---- */
 
+struct site;
+
+/*
+ * What is done with each entry of the directory: @why is NULL for one
+ * that runs, else the reason it does not; @name and @path are NULL when
+ * the directory itself is refused.  Running and listing share the walk,
+ * so "guestprep list" names exactly what "check" would run.
+ */
+typedef void site_visit_fn(struct site *s, const char *name, const char *path,
+			   const char *shown, const char *why);
+
 struct site {
-	struct gp_ctx *ctx;
 	const struct gp_root *croot;	/* where the checks are */
 	const char *dir;		/* inside croot */
 	const char *shown;		/* the directory, for people */
+	site_visit_fn *visit;
+	/* running */
+	struct gp_ctx *ctx;
 	char *guest_root;		/* GUESTPREP_ROOT, absolute */
 	char **skipped;			/* "NAME: why", for one warning */
+	/* listing */
+	FILE *out;
 };
 
 /* Root's, or the running user's (a test, a non-root run), and no one else's. */
@@ -645,11 +660,9 @@ static char *host_path(const struct site *s, const char *path)
 	return strprintf("%s%s", top, resolved);
 }
 
-static void run_one(struct site *s, const char *name)
+static void run_one(struct site *s, const char *name, const char *path,
+		    const char *shown)
 {
-	_cleanup_free_ char *path =
-		strprintf("%s/%s", strcmp(s->dir, "/") ? s->dir : "", name);
-	_cleanup_free_ char *shown = strprintf("%s/%s", s->shown, name);
 	_cleanup_free_ char *exe = NULL, *env_root = NULL;
 	_cleanup_free_ char *what = NULL;
 	unsigned sec = s->ctx->checks_timeout_sec ? s->ctx->checks_timeout_sec
@@ -664,16 +677,8 @@ static void run_one(struct site *s, const char *name)
 					/* Their stderr is for people: ours. */
 					.keep_stderr = true };
 	struct exec_result res = { 0 };
-	const char *why;
 	int r;
 
-	if (!path || !shown)
-		return;
-	why = entry_refused(s, path, name);
-	if (why) {
-		strv_pushf(&s->skipped, "%s %s", shown, why);
-		return;
-	}
 	exe = host_path(s, path);
 	env_root = strprintf("GUESTPREP_ROOT=%s", s->guest_root);
 	if (!exe || !env_root) {
@@ -693,6 +698,16 @@ static void run_one(struct site *s, const char *name)
 	else
 		take_result(s->ctx, name, shown, &res);
 	free(res.output);
+}
+
+/* check: run what is trusted, collect the rest for one warning. */
+static void run_visit(struct site *s, const char *name, const char *path,
+		      const char *shown, const char *why)
+{
+	if (why)
+		strv_pushf(&s->skipped, "%s %s", shown, why);
+	else
+		run_one(s, name, path, shown);
 }
 
 static int dir_names(const struct site *s, char ***ret)
@@ -716,6 +731,42 @@ static int dir_names(const struct site *s, char ***ret)
 	return 0;
 }
 
+static void visit_entry(struct site *s, const char *name)
+{
+	_cleanup_free_ char *path =
+		strprintf("%s/%s", strcmp(s->dir, "/") ? s->dir : "", name);
+	_cleanup_free_ char *shown = strprintf("%s/%s", s->shown, name);
+
+	if (path && shown)
+		s->visit(s, name, path, shown, entry_refused(s, path, name));
+}
+
+/* Every entry of the directory, in order, once it is found trustworthy. */
+static void walk_dir(struct site *s)
+{
+	_cleanup_(strv_freep) char **names = NULL;
+	_cleanup_free_ char *what = NULL;
+	struct stat st;
+	const char *why;
+	int r;
+
+	if (gp_root_stat(s->croot, s->dir, true, &st) < 0)
+		return;		/* no site checks: nothing to say */
+	why = S_ISDIR(st.st_mode) ? untrusted(&st) : "is not a directory";
+	if (why) {
+		s->visit(s, NULL, NULL, s->shown, why);
+		return;
+	}
+	r = dir_names(s, &names);
+	if (r < 0) {
+		what = strprintf("cannot be read: %s", strerror(-r));
+		s->visit(s, NULL, NULL, s->shown, what ? what : "cannot be read");
+		return;
+	}
+	for (size_t i = 0; names && names[i]; i++)
+		visit_entry(s, names[i]);
+}
+
 static void warn_skipped(struct site *s)
 {
 	struct gp_finding *f;
@@ -730,30 +781,6 @@ static void warn_skipped(struct site *s)
 		gp_evidence(f, "%s", s->skipped[i]);
 	gp_remedy(f, "site checks must be executable files with plain names, "
 		     "owned by root and writable only by it");
-}
-
-static void run_dir(struct site *s)
-{
-	_cleanup_(strv_freep) char **names = NULL;
-	struct stat st;
-	const char *why;
-	int r;
-
-	if (gp_root_stat(s->croot, s->dir, true, &st) < 0)
-		return;		/* no site checks: nothing to say */
-	why = S_ISDIR(st.st_mode) ? untrusted(&st) : "is not a directory";
-	if (why) {
-		strv_pushf(&s->skipped, "%s %s", s->shown, why);
-		return;
-	}
-	r = dir_names(s, &names);
-	if (r < 0) {
-		strv_pushf(&s->skipped, "%s cannot be read: %s", s->shown,
-			   strerror(-r));
-		return;
-	}
-	for (size_t i = 0; names && names[i]; i++)
-		run_one(s, names[i]);
 }
 
 /* An offline tree's own checks are the image's: say so, run nothing. */
@@ -776,46 +803,122 @@ static void site_run(struct site *s)
 
 	s->guest_root = abs ? abs : strdup(gp_root_path(s->ctx->root));
 	if (s->guest_root)
-		run_dir(s);
+		walk_dir(s);
 	warn_skipped(s);
 	free(s->guest_root);
 	strv_free(s->skipped);
 }
 
+/*
+ * Where the site checks of @root are: 1 with s->croot, dir and shown
+ * set (*ret_own is the root to free, if one was opened), 0 when there
+ * are none to run (an offline tree without --checks-dir), -errno when
+ * the --checks-dir directory cannot be opened.
+ */
+static int site_locate(struct site *s, const struct gp_root *root,
+		       const char *checks_dir, struct gp_root **ret_own)
+{
+	struct gp_root *own = NULL;
+	int r;
+
+	if (checks_dir) {
+		/* The directory is a root of its own: links stay inside it. */
+		r = gp_root_new(checks_dir, &own);
+		if (r < 0)
+			return r;
+		s->croot = own;
+		s->dir = "/";
+		s->shown = checks_dir;
+		*ret_own = own;
+		return 1;
+	}
+	if (!gp_root_is_live(root))
+		return 0;
+	s->croot = root;
+	s->dir = s->shown = EXTCHECKS_DIR;
+	return 1;
+}
+
 int extchecks_run(struct gp_ctx *ctx)
 {
 	struct gp_root *own = NULL;
-	struct site s = { .ctx = ctx };
-	int r = 0;
+	struct site s = { .ctx = ctx, .visit = run_visit };
+	struct gp_finding *f;
+	int r;
 
 	ctx->plugin = &site_plugin;
 	ctx->check = &site_checks[0];
-	if (ctx->checks_dir) {
-		/* The directory is a root of its own: links stay inside it. */
-		r = gp_root_new(ctx->checks_dir, &own);
-		if (r == 0) {
-			s.croot = own;
-			s.dir = "/";
-			s.shown = ctx->checks_dir;
-			site_run(&s);
-		} else {
-			struct gp_finding *f;
-
-			f = gp_emit(ctx, EXTCHECKS_PLUGIN ".ignored", GP_WARN,
-				    "the site checks directory cannot be "
-				    "used: %s", strerror(-r));
-			gp_evidence(f, "%s", ctx->checks_dir);
-			r = 0;
-		}
-	} else if (gp_root_is_live(ctx->root)) {
-		s.croot = ctx->root;
-		s.dir = s.shown = EXTCHECKS_DIR;
+	r = site_locate(&s, ctx->root, ctx->checks_dir, &own);
+	if (r > 0) {
 		site_run(&s);
-	} else {
+	} else if (r == 0) {
 		note_offline(ctx);
+	} else {
+		f = gp_emit(ctx, EXTCHECKS_PLUGIN ".ignored", GP_WARN,
+			    "the site checks directory cannot be used: %s",
+			    strerror(-r));
+		gp_evidence(f, "%s", ctx->checks_dir);
 	}
 	gp_root_free(own);
 	ctx->plugin = NULL;
 	ctx->check = NULL;
-	return ctx->report->oom ? -ENOMEM : r;
+	return ctx->report->oom ? -ENOMEM : 0;
+}
+
+/* ---- listing: what check would run, without running it ---- */
+
+#define LIST_IGNORED EXTCHECKS_PLUGIN ".ignored"
+
+/*
+ * As `guestprep list` prints checks: the id first (what --only takes),
+ * then where it is.  What would not run is listed under the id of the
+ * warning that reports it.
+ */
+static void list_visit(struct site *s, const char *name, const char *path,
+		       const char *shown, const char *why)
+{
+	_cleanup_free_ char *id = NULL;
+
+	(void)path;
+	if (why) {
+		fprintf(s->out, "  %-28s %s %s: not run\n", LIST_IGNORED, shown,
+			why);
+		return;
+	}
+	id = strprintf(EXTCHECKS_PLUGIN ".%s", name);
+	if (id)
+		fprintf(s->out, "  %-28s %s\n", id, shown);
+}
+
+int extchecks_list(FILE *f, const struct gp_root *root, const char *checks_dir)
+{
+	struct gp_root *own = NULL;
+	struct site s = { .visit = list_visit, .out = f };
+	int r;
+
+	r = site_locate(&s, root, checks_dir, &own);
+	fprintf(f, "%-16s site-specific checks: executables in %s%s\n",
+		site_plugin.name, r > 0 ? s.shown : EXTCHECKS_DIR,
+		r > 0 ? "" : " (live system only)");
+	if (r > 0)
+		walk_dir(&s);
+	else if (r == 0 && gp_root_is_dir(root, EXTCHECKS_DIR))
+		fprintf(f, "  %-28s %s: not run on an offline system "
+			   "(see --checks-dir)\n",
+			EXTCHECKS_PLUGIN ".offline", EXTCHECKS_DIR);
+	else if (r < 0)
+		fprintf(f, "  %-28s %s cannot be used: %s\n", LIST_IGNORED,
+			checks_dir, strerror(-r));
+	gp_root_free(own);
+	return ferror(f) ? -EIO : 0;
+}
+
+int extchecks_parse_timeout(const char *s, unsigned *ret)
+{
+	unsigned long long v;
+
+	if (parse_u64(s, &v) < 0 || v < 1 || v > EXTCHECKS_TIMEOUT_MAX)
+		return -EINVAL;
+	*ret = (unsigned)v;
+	return 0;
 }

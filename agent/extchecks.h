@@ -15,6 +15,8 @@
 #ifndef GUESTPREP_EXTCHECKS_H
 #define GUESTPREP_EXTCHECKS_H
 
+#include <stdio.h>
+
 #include "runner.h"
 
 /* The pseudo plugin's name: --only site, --skip site.NAME. */
@@ -22,6 +24,8 @@
 /* Inside the root, on the live system. */
 #define EXTCHECKS_DIR "/etc/guestprep/checks.d"
 #define EXTCHECKS_TIMEOUT_SEC 10
+/* --checks-timeout and checks-timeout: 1 s to a day. */
+#define EXTCHECKS_TIMEOUT_MAX 86400
 /* What one check may report: more is an error finding. */
 #define EXTCHECKS_MAX_FINDINGS 64
 #define EXTCHECKS_MAX_EVIDENCE 32
@@ -34,5 +38,16 @@
  * a broken check is a finding, not an error.
  */
 int extchecks_run(struct gp_ctx *ctx);
+
+/*
+ * For `guestprep list`: print the "site" pseudo plugin and each site
+ * check that extchecks_run() would run for @root and @checks_dir (NULL:
+ * the live root's EXTCHECKS_DIR), and those it would refuse with the
+ * reason, without running any.  0, or -EIO when @f failed.
+ */
+int extchecks_list(FILE *f, const struct gp_root *root, const char *checks_dir);
+
+/* A timeout in seconds, 1 to EXTCHECKS_TIMEOUT_MAX; 0 or -EINVAL. */
+int extchecks_parse_timeout(const char *s, unsigned *ret);
 
 #endif

@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <ctype.h>
+#ifndef _WIN32
 #include <elf.h>
+#endif
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +29,9 @@
 #include "osid.h"
 #include "sys.h"
 #include "util.h"
+#ifdef _WIN32
+#include "win32.h"
+#endif
 
 /* Older C libraries lack the newer machines; the numbers never change. */
 #ifndef EM_RISCV
@@ -98,6 +103,16 @@ const char *gp_support_name(enum gp_support support)
 	return names[support];
 }
 
+/*
+ * windows: mingw.  guestprep.exe looks at the running Windows only (no
+ * --root there) and asks Windows itself: agent/host-win32.c.
+ */
+#ifdef _WIN32
+static int detect_machine(const struct gp_root *root, struct gp_host *host)
+{
+	return host_win32_machine(host);
+}
+#else
 /* uname's machine in the words the import form uses ("i686" is "i386"). */
 static const char *normalise_machine(const char *m)
 {
@@ -380,11 +395,15 @@ static int detect_machine(const struct gp_root *root, struct gp_host *host)
 		return r;
 	}
 	r = offline_arch(root, &host->arch);
+	/* windows: winreg.  No ELF programs there: the registry says. */
+	if (r == 0 && !host->arch && host->os.kind == GP_KIND_WINDOWS)
+		r = osid_windows_arch(root, &host->arch);
 	if (r == 0)
 		r = offline_kernel(root, &host->kernel);
 	host->boot = offline_boot(root);
 	return r;
 }
+#endif /* windows: mingw */
 
 void gp_host_done(struct gp_host *host)
 {

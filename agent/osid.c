@@ -31,8 +31,18 @@
 #include "guestprep/log.h"
 #include "guestprep/macro.h"
 #include "guestprep/root.h"
+#include "guestprep/winreg.h"
 #include "osid.h"
 #include "util.h"
+/* windows: mingw.  guestprep.exe asks the running Windows (host-win32.c). */
+#ifdef _WIN32
+#include "win32.h"
+#else
+static inline int win32_os_version(char **ret_version, char **ret_sp)
+{
+	return -ENOSYS;
+}
+#endif
 
 /* Release files are a few hundred bytes; a larger one is not one. */
 #define RELEASE_MAX (64u << 10)
@@ -733,24 +743,192 @@ static int from_os_release(const struct gp_root *root, struct gp_os *os,
 	return 0;
 }
 
-/* Windows keeps its registry hives at a path no Linux tree has. */
+/* ---- Windows (windows: winreg) ------------------------------------- */
+
+#define WIN_CURRENT_VERSION "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+#define WIN_ENVIRONMENT \
+	"SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment"
+
+/* A string of the registry, cleaned like any release file's field. */
+static int win_string(struct gp_winreg *reg, const char *key,
+		      const char *value, char **field)
+{
+	_cleanup_free_ char *s = NULL;
+	int r = gp_winreg_get_string(reg, key, value, &s);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || !*s)
+		return 0;
+	return set_str(field, s);
+}
+
+/*
+ * "major.minor.build": Windows 10 and Server 2016 on keep the version in
+ * CurrentMajorVersionNumber and CurrentMinorVersionNumber (CurrentVersion
+ * stays "6.3" for old programs' sake); older ones only in CurrentVersion.
+ */
+static int win_version(struct gp_winreg *reg, struct gp_os *os)
+{
+	_cleanup_free_ char *nt = NULL, *build = NULL, *v = NULL;
+	uint32_t major, minor;
+	int r;
+
+	if (gp_winreg_get_dword(reg, WIN_CURRENT_VERSION,
+				"CurrentMajorVersionNumber", &major) == 0 &&
+	    gp_winreg_get_dword(reg, WIN_CURRENT_VERSION,
+				"CurrentMinorVersionNumber", &minor) == 0) {
+		nt = strprintf("%u.%u", major, minor);
+		if (!nt)
+			return -ENOMEM;
+	} else {
+		r = win_string(reg, WIN_CURRENT_VERSION, "CurrentVersion", &nt);
+		if (r < 0)
+			return r;
+	}
+	r = win_string(reg, WIN_CURRENT_VERSION, "CurrentBuildNumber", &build);
+	if (r == 0 && !build)
+		r = win_string(reg, WIN_CURRENT_VERSION, "CurrentBuild", &build);
+	if (r < 0)
+		return r;
+	if (!nt)
+		return add_note(os, "%s has no CurrentVersion",
+				gp_winreg_source(reg, WIN_CURRENT_VERSION));
+	v = build ? strprintf("%s.%s", nt, build) : strdup(nt);
+	if (!v)
+		return -ENOMEM;
+	if (!valid_version(v))
+		return add_note(os, "%s has an invalid version",
+				gp_winreg_source(reg, WIN_CURRENT_VERSION));
+	return set_str(&os->version, v);
+}
+
+/* ProductName, with the service pack (CSDVersion) when there is one. */
+static int win_pretty(struct gp_winreg *reg, struct gp_os *os)
+{
+	_cleanup_free_ char *product = NULL, *sp = NULL, *both = NULL;
+	int r;
+
+	r = win_string(reg, WIN_CURRENT_VERSION, "ProductName", &product);
+	if (r == 0)
+		r = win_string(reg, WIN_CURRENT_VERSION, "CSDVersion", &sp);
+	if (r < 0 || !product)
+		return r;
+	if (sp) {
+		both = strprintf("%s %s", product, sp);
+		if (!both)
+			return -ENOMEM;
+		return set_str(&os->pretty, both);
+	}
+	return set_str(&os->pretty, product);
+}
+
+/*
+ * windows: mingw.  On the running Windows (guestprep.exe), its kernel's
+ * version (RtlGetVersion) is the truth: the registry's may have been
+ * edited, and an upgrade in progress may leave it behind.  A
+ * disagreement goes into the notes.  Nothing to do offline.
+ */
+static int win_live_version(struct gp_winreg *reg, struct gp_os *os)
+{
+	_cleanup_free_ char *live = NULL, *sp = NULL;
+	int r = win32_os_version(&live, &sp);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	if (os->version && strcmp(os->version, live) != 0) {
+		r = add_note(os, "%s says %s, the running Windows %s",
+			     gp_winreg_source(reg, WIN_CURRENT_VERSION),
+			     os->version, live);
+		if (r < 0)
+			return r;
+	}
+	return set_str(&os->version, live);
+}
+
+/* What the registry of an identified Windows says about its release. */
+static int win_release(struct gp_winreg *reg, struct gp_os *os)
+{
+	_cleanup_free_ char *probe = NULL;
+	int r;
+
+	r = gp_winreg_get_string(reg, WIN_CURRENT_VERSION, "ProductName",
+				 &probe);
+	/*
+	 * agent/winreg-none.c: Windows by its layout, but nothing more can
+	 * be known; say why rather than blame the hive.
+	 */
+	if (r == -EOPNOTSUPP)
+		return add_note(os, "this guestprep was built without hivex: "
+				    "the registry cannot be read");
+	if (r < 0 && r != -ENOENT && r != -EMEDIUMTYPE)
+		return r == -ENOMEM ? r
+				    : add_note(os, "%s cannot be read: %s",
+					       gp_winreg_source(reg, "SOFTWARE"),
+					       strerror(-r));
+	r = win_version(reg, os);
+	if (r == 0)
+		r = win_live_version(reg, os);
+	if (r == 0)
+		r = win_pretty(reg, os);
+	if (r == 0)
+		r = win_string(reg, WIN_CURRENT_VERSION, "EditionID",
+			       &os->edition);
+	if (r == 0)
+		r = win_string(reg, WIN_CURRENT_VERSION, "InstallationType",
+			       &os->installation_type);
+	return r;
+}
+
+/*
+ * Windows keeps its registry hives at a path no Linux tree has
+ * (Windows/System32/config, whatever the case of its names).
+ */
 static int from_windows_layout(const struct gp_root *root, struct gp_os *os)
 {
-	static const char *const hives[] = {
-		"/Windows/System32/config/SOFTWARE",
-		"/WINDOWS/System32/config/SOFTWARE",
-		"/WINDOWS/system32/config/software",
-		"/Windows/system32/config/SOFTWARE",
-	};
+	struct gp_winreg *reg = NULL;
+	int r = gp_winreg_open(root, &reg);
 
-	for (size_t i = 0; i < ARRAY_SIZE(hives); i++) {
-		if (!gp_root_exists(root, hives[i]))
-			continue;
-		if (set_str(&os->id, "windows") < 0 ||
-		    set_str(&os->source, hives[i]) < 0)
-			return -ENOMEM;
-		return 1;
-	}
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	r = set_str(&os->id, "windows");
+	if (r == 0)
+		r = set_str(&os->source, gp_winreg_source(reg, "SOFTWARE"));
+	if (r == 0)
+		r = win_release(reg, os);
+	gp_winreg_close(reg);
+	return r < 0 ? r : 1;
+}
+
+/* PROCESSOR_ARCHITECTURE as the names of host.h. */
+int osid_windows_arch(const struct gp_root *root, char **ret)
+{
+	static const struct {
+		const char *windows, *arch;
+	} archs[] = {
+		{ "AMD64", "x86_64" }, { "x86", "i386" },
+		{ "ARM64", "aarch64" }, { "IA64", "ia64" },
+	};
+	_cleanup_free_ char *pa = NULL;
+	struct gp_winreg *reg = NULL;
+	int r = gp_winreg_open(root, &reg);
+
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	r = gp_winreg_get_string(reg, WIN_ENVIRONMENT, "PROCESSOR_ARCHITECTURE",
+				 &pa);
+	gp_winreg_close(reg);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(archs); i++)
+		if (strcasecmp(pa, archs[i].windows) == 0) {
+			*ret = strdup(archs[i].arch);
+			return *ret ? 0 : -ENOMEM;
+		}
 	return 0;
 }
 
@@ -796,8 +974,11 @@ void osid_done(struct gp_os *os)
 	free(os->version);
 	free(os->pretty);
 	free(os->source);
+	free(os->edition);
+	free(os->installation_type);
 	strv_free(os->notes);
 	os->id = os->version = os->pretty = os->source = NULL;
+	os->edition = os->installation_type = NULL;
 	os->notes = NULL;
 	os->kind = GP_KIND_UNKNOWN;
 	os->family = GP_FAMILY_UNKNOWN;
@@ -820,5 +1001,7 @@ int osid_detect(const struct gp_root *root, struct gp_os *ret)
 	ret->pretty = os.pretty;
 	ret->source = os.source;
 	ret->notes = os.notes;
+	ret->edition = os.edition;
+	ret->installation_type = os.installation_type;
 	return 0;
 }

@@ -17,6 +17,13 @@ struct gp_root;
  */
 int osid_detect(const struct gp_root *root, struct gp_os *ret);
 
+/*
+ * windows: winreg.  The architecture a Windows tree was installed for
+ * (PROCESSOR_ARCHITECTURE in its registry), as host.h names them; *@ret
+ * is left alone when it cannot be told.  0 or -ENOMEM.
+ */
+int osid_windows_arch(const struct gp_root *root, char **ret);
+
 /* Free what osid_detect() filled in; accepts a zeroed struct. */
 void osid_done(struct gp_os *os);
 

@@ -18,6 +18,9 @@ static void write_os(struct json *j, const struct gp_os *os)
 	json_bool(j, "supported", os->support == GP_SUPPORT_YES);
 	json_string(j, "support", gp_support_name(os->support));
 	json_string(j, "source", os->source);
+	/* windows: winreg.  Windows only (null elsewhere). */
+	json_string(j, "edition", os->edition);
+	json_string(j, "installation_type", os->installation_type);
 	json_array_begin(j, "notes");
 	for (size_t i = 0; os->notes && os->notes[i]; i++)
 		json_string(j, NULL, os->notes[i]);

@@ -27,12 +27,13 @@ static const char *import_arch(const struct gp_profile *p, const char *arch)
 	return arch && gp_strv_contains(p->architectures, arch) ? arch : NULL;
 }
 
-void result_fill_import(struct gp_result *res, uint64_t system_disk_bytes)
+void result_fill_import(struct gp_result *res, uint64_t system_disk_bytes,
+			const char *platform)
 {
 	const struct gp_profile *p = res->profile;
 	uint64_t gib = (system_disk_bytes + GIB - 1) / GIB;
 
-	res->import.platform = res->host->os.platform;
+	res->import.platform = platform ? platform : res->host->os.platform;
 	res->import.os_type = import_os_type(res->host->os.kind);
 	res->import.architecture = import_arch(p, res->host->arch);
 	/* The disk may be smaller than the form accepts, never larger. */

@@ -41,7 +41,9 @@ struct gp_result {
 	bool changed;
 };
 
-void result_fill_import(struct gp_result *res, uint64_t system_disk_bytes);
+/* @platform: what a plugin set (gp_ctx_set_import_platform), or NULL. */
+void result_fill_import(struct gp_result *res, uint64_t system_disk_bytes,
+			const char *platform);
 
 enum gp_color {
 	GP_COLOR_AUTO,

@@ -121,7 +121,8 @@ static int observe(const struct gp_root *root, const char *path,
 		return -EISDIR;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	return gp_root_read_file(root, path, 0, &c->old_data, &c->old_len);
+	return gp_root_read_file(root, path, GP_PLAN_MAX_FILE, &c->old_data,
+				 &c->old_len);
 }
 
 static bool same_content(const struct gp_change *c, const char *data,

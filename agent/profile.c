@@ -84,6 +84,23 @@ static const struct profile_key profile_keys[] = {
 	KEY("qemu_ga.installed", KT_STATUS, qemu_ga_installed),
 	KEY("cloud_init.missing", KT_STATUS, cloud_init_missing),
 	KEY("cloud_init.datasources", KT_STRV, cloud_init_datasources),
+	/* windows: winpass */
+	KEY("windows_disk.partition_tables", KT_STRV, windows_partition_tables),
+	KEY("windows_disk.filesystems", KT_STRV, windows_filesystems),
+	/* end windows: winpass */
+	/* windows: plugins */
+	KEY("windows_os.unsupported", KT_STATUS, windows_os_unsupported),
+	KEY("windows_os.service_pack", KT_STATUS, windows_os_service_pack),
+	KEY("windows_os.unlisted", KT_STATUS, windows_os_unlisted),
+	KEY("windows_rdp.disabled", KT_STATUS, windows_rdp_disabled),
+	KEY("windows_rdp.port", KT_STATUS, windows_rdp_port),
+	KEY("windows_rdp.firewall", KT_STATUS, windows_rdp_firewall),
+	KEY("windows_virtio.storage", KT_STATUS, windows_virtio_storage),
+	KEY("windows_virtio.network", KT_STATUS, windows_virtio_network),
+	KEY("windows_virtio.boot_device", KT_STATUS, windows_virtio_boot_device),
+	KEY("windows_qemu_ga.installed", KT_STATUS, windows_qemu_ga_installed),
+	KEY("windows_qemu_ga.disabled", KT_STATUS, windows_qemu_ga_disabled),
+	/* end windows: plugins */
 };
 
 static const struct profile_key *find_key(const char *key)

@@ -21,6 +21,15 @@ extern const struct gp_plugin firewall_plugin;
 extern const struct gp_plugin sshd_plugin;
 extern const struct gp_plugin qemu_ga_plugin;
 extern const struct gp_plugin cloud_init_plugin;
+/* windows: winpass */
+extern const struct gp_plugin windows_disk_plugin;
+/* end windows: winpass */
+/* windows: plugins */
+extern const struct gp_plugin windows_os_plugin;
+extern const struct gp_plugin windows_rdp_plugin;
+extern const struct gp_plugin windows_virtio_plugin;
+extern const struct gp_plugin windows_qemu_ga_plugin;
+/* end windows: plugins */
 
 const struct gp_plugin *const gp_plugins[] = {
 	&os_plugin,
@@ -36,5 +45,14 @@ const struct gp_plugin *const gp_plugins[] = {
 	&sshd_plugin,
 	&qemu_ga_plugin,
 	&cloud_init_plugin,
+	/* windows: winpass */
+	&windows_disk_plugin,
+	/* end windows: winpass */
+	/* windows: plugins */
+	&windows_os_plugin,
+	&windows_rdp_plugin,
+	&windows_virtio_plugin,
+	&windows_qemu_ga_plugin,
+	/* end windows: plugins */
 	NULL,
 };

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "guestprep/winreg.h"
 #include "extchecks.h"
 #include "runner.h"
 #include "util.h"
@@ -37,6 +38,34 @@ char *const *gp_ctx_disks(const struct gp_ctx *ctx)
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes)
 {
 	ctx->system_disk_bytes = bytes;
+}
+
+void gp_ctx_set_import_platform(struct gp_ctx *ctx, const char *platform)
+{
+	ctx->import_platform = platform;
+}
+
+/* windows: winreg.  Opened on first use; see runner_winreg_close(). */
+struct gp_winreg *gp_ctx_winreg(struct gp_ctx *ctx)
+{
+	int r;
+
+	if (!ctx->winreg_tried) {
+		ctx->winreg_tried = true;
+		r = gp_winreg_open(ctx->root, &ctx->winreg);
+		ctx->winreg_error = r < 0 ? r : 0;
+		if (r < 0 && r != -ENOENT)
+			gp_log(GP_LOG_WARNING, "the registry: %s", strerror(-r));
+	}
+	return ctx->winreg;
+}
+
+/* windows: winreg.  The end of a run: the next one opens it anew. */
+static void runner_winreg_close(struct gp_ctx *ctx)
+{
+	gp_winreg_close(ctx->winreg);
+	ctx->winreg = NULL;
+	ctx->winreg_tried = false;
 }
 
 static bool any_above(char *const *patterns, const char *id)
@@ -175,6 +204,7 @@ int runner_run(struct gp_ctx *ctx)
 	/* Site checks last; tests that give their own plugins leave them out. */
 	if (!ctx->plugins && runner_check_selected(ctx, EXTCHECKS_PLUGIN))
 		extchecks_run(ctx);
+	runner_winreg_close(ctx);
 	return ctx->report->oom ? -ENOMEM : 0;
 }
 
@@ -217,10 +247,12 @@ int runner_plan_fixes(struct gp_ctx *ctx)
 				gp_log(GP_LOG_ERR, "%s: no fix could be planned: %s",
 				       c->id, strerror(-r));
 				ctx->plugin = NULL;
+				runner_winreg_close(ctx);
 				return r;
 			}
 		}
 	}
 	ctx->plugin = NULL;
+	runner_winreg_close(ctx);
 	return 0;
 }

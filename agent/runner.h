@@ -23,12 +23,21 @@ struct gp_ctx {
 	const struct gp_plugin *plugin;	/* the check running now */
 	const struct gp_check *check;
 	uint64_t system_disk_bytes;	/* 0: unknown */
+	const char *import_platform;	/* NULL: the host's os.platform */
 	struct gp_plan *plan;		/* fix mode: where fixers plan */
 	bool remove_packages;		/* fix --remove-packages */
 	char *const *disks;		/* --disk paths, may be NULL */
 	/* Site checks (extchecks.h): --checks-dir (absolute), --checks-timeout */
 	const char *checks_dir;		/* NULL: the live root's checks.d */
 	unsigned checks_timeout_sec;	/* 0: EXTCHECKS_TIMEOUT_SEC */
+	/*
+	 * windows: winreg.  gp_ctx_winreg() opens the registry once and
+	 * runner_run() / runner_plan_fixes() close it when they end, so a
+	 * re-check after a fix reads the hives anew.
+	 */
+	struct gp_winreg *winreg;
+	bool winreg_tried;
+	int winreg_error;	/* why it is NULL: -ENOENT, -EOPNOTSUPP... */
 };
 
 /* The plugins compiled in, NULL-terminated (agent/registry.c). */

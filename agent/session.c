@@ -11,6 +11,9 @@
 #include "session.h"
 #include "sys.h"
 #include "util.h"
+#ifdef _WIN32
+#include "win32.h"
+#endif
 
 int usage_error(const char *what)
 {
@@ -126,6 +129,12 @@ int session_open(struct gp_session *s, struct gp_options *o, bool writable)
 	r = drop_caps(o, writable);
 	if (r < 0)
 		return internal_error("dropping capabilities", r);
+#ifdef _WIN32
+	/* windows: mingw.  Live, the disk under C: (agent/disk-win32.c). */
+	r = win32_default_disks(&o->disks);
+	if (r < 0)
+		return internal_error("finding the system disk", r);
+#endif
 	s->ctx = (struct gp_ctx){ .root = s->root, .host = &s->host,
 				  .profile = s->profile, .report = &s->report,
 				  .only = o->only, .skip = o->skip,
@@ -204,7 +213,7 @@ int session_write(struct gp_session *s, struct gp_result *res)
 	res->profile = s->profile;
 	res->root = o->root;
 	res->host = &s->host;
-	result_fill_import(res, s->ctx.system_disk_bytes);
+	result_fill_import(res, s->ctx.system_disk_bytes, s->ctx.import_platform);
 	r = o->output ? write_report_file(o, res) : write_report(stdout, o, res);
 	if (r < 0)
 		return internal_error("writing the report", r);

@@ -4,6 +4,12 @@
  * writes to the system disk (agents, cloud-init, logs, a relabel); a
  * full disk, or one out of inodes, gives an instance that boots but
  * cannot be configured.  Thresholds come from the profile.
+ *
+ * A Windows tree is judged the same way (the requirements: "check that
+ * there is enough space on the system disk"): its root is the Windows
+ * volume, C: live or mounted (ntfs-3g) offline, and statvfs tells its
+ * free clusters.  NTFS has no fixed inode count (the MFT grows), so only
+ * free space is judged there.
  */
 #include "config.h"
 
@@ -13,6 +19,11 @@
 #include "guestprep/plugin.h"
 
 #define MIB (1024ull * 1024)
+
+static bool is_windows(struct gp_ctx *ctx)
+{
+	return gp_ctx_host(ctx)->os.kind == GP_KIND_WINDOWS;
+}
 
 /* Percent of @part in @whole, rounded down; 100 when @whole is 0. */
 static unsigned percent(uint64_t part, uint64_t whole)
@@ -58,7 +69,13 @@ static int check_free(struct gp_ctx *ctx)
 		       "bytes available", gp_root_path(gp_ctx_root(ctx)),
 		    (uint64_t)sv.f_bavail, (uint64_t)sv.f_blocks,
 		    (unsigned long)sv.f_frsize);
-	if (status != GP_PASS)
+	if (status != GP_PASS && is_windows(ctx))
+		gp_remedy(f, "free space on C:: at least %" PRIu64 " MiB and "
+			     "%u%% should be free (Disk Cleanup with its system "
+			     "files, Dism /Online /Cleanup-Image "
+			     "/StartComponentCleanup, old user profiles)",
+			  p->disk_warn_free_mib, p->disk_warn_free_pct);
+	else if (status != GP_PASS)
 		gp_remedy(f, "free space on the system disk: at least %" PRIu64
 			     " MiB and %u%% should be free (remove old kernels, "
 			     "logs, package caches)",
@@ -75,6 +92,11 @@ static int check_inodes(struct gp_ctx *ctx)
 	unsigned pct;
 	int r;
 
+	if (is_windows(ctx)) {
+		gp_emit(ctx, "disk_space.inodes", GP_PASS,
+			"NTFS has no fixed inode count: its file table grows");
+		return 0;
+	}
 	r = root_statvfs(ctx, &sv);
 	if (r < 0)
 		return r;
@@ -110,6 +132,6 @@ static const struct gp_check disk_space_checks[] = {
 const struct gp_plugin disk_space_plugin = {
 	.name = "disk_space",
 	.summary = "room for the cloud's first boot on the system disk",
-	.targets = GP_TARGET_LINUX | GP_TARGET_FREEBSD,
+	.targets = GP_TARGET_LINUX | GP_TARGET_FREEBSD | GP_TARGET_WINDOWS,
 	.checks = disk_space_checks,
 };

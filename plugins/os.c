@@ -72,6 +72,12 @@ static int check_platform(struct gp_ctx *ctx)
 	const char *name = os->pretty ? os->pretty : or_unknown(os->id);
 	struct gp_finding *f;
 
+	/* The profile's Windows platforms are told apart by release. */
+	if (os->kind == GP_KIND_WINDOWS) {
+		gp_emit(ctx, "os.platform", GP_SKIP,
+			"a Windows release is judged by windows_os.version");
+		return 0;
+	}
 	switch (os->support) {
 	case GP_SUPPORT_YES:
 		gp_emit(ctx, "os.platform", GP_PASS,

@@ -122,3 +122,61 @@ cloud_init.missing = warn
 # cloud-init finds the instance's metadata through its datasource for
 # Alibaba Cloud, named "AliYun"; it must be in datasource_list.
 cloud_init.datasources = AliYun
+
+# windows: winpass
+# Windows: "NTFS file systems and MBR partitions" ("Multi-partition
+# system disks" are supported).  The system disk's size uses the
+# storage.system_disk_* keys above (older editions: 40 to 500 GiB for
+# Windows).
+windows_disk.partition_tables = dos
+windows_disk.filesystems = ntfs
+# end windows: winpass
+
+# windows: plugins
+# Windows platforms of the import form ("Windows: Windows Server 2003,
+# Windows Server 2008, Windows Server 2012, Windows Server 2016, and
+# Windows Server 2019").  windows_os picks the one whose NT versions take the
+# release ("major.minor.build" from the registry); the id windows-server
+# is no os-release id, so os.platform never picks these by itself.
+platform.Windows Server 2003 = windows-server
+platform.Windows Server 2008 = windows-server
+platform.Windows Server 2012 = windows-server
+platform.Windows Server 2016 = windows-server
+platform.Windows Server 2019 = windows-server
+versions.Windows Server 2003 = 5.2
+versions.Windows Server 2008 = 6.0 6.1
+versions.Windows Server 2012 = 6.2 6.3
+versions.Windows Server 2016 = 10.0.14393
+versions.Windows Server 2019 = 10.0.17763
+# "Images with the following operating systems cannot be imported:
+# Windows XP, Windows 7 (professional and enterprise editions), Windows
+# 8, and Windows 10": client editions, and anything before 2003.
+windows_os.unsupported = fail
+# "Windows Server 2003 with Service Pack 1 (SP1) or higher".
+windows_os.service_pack = fail
+# A Windows Server newer than the platforms above (2022, 2025): not
+# documented; the import form has no platform for it.
+windows_os.unlisted = warn
+# "Disable the firewall and allow access to RDP port 3389" (the port is
+# windows.rdp_port above): Remote Desktop denied, on another port, or
+# kept out by an active firewall profile.
+windows_rdp.disabled = fail
+windows_rdp.port = fail
+windows_rdp.firewall = fail
+# The instance's system disk and NIC are virtio devices ("Install the
+# virtualization platform XEN or KVM drivers"; the virtio driver page):
+# without a boot-start viostor Windows cannot mount its disk; without
+# netkvm the instance has no network.
+windows_virtio.storage = fail
+windows_virtio.network = warn
+# Before Windows 8 / 2012 a boot driver reaches a controller Windows has
+# never seen only through the critical device database; the first boot
+# on the virtio disk stops at 0x7B without it.  Its entries vary with the
+# driver version, so a missing one warns.
+windows_virtio.boot_device = warn
+# "qemu-ga cannot be installed in the image because it will impact the
+# availability of services needed by ECS": a service that would start
+# fails; a disabled one is still installed.
+windows_qemu_ga.installed = fail
+windows_qemu_ga.disabled = warn
+# end windows: plugins

@@ -28,6 +28,13 @@
 struct gp_ctx;
 
 /*
+ * The largest file a fix may replace or remove: the journal keeps the
+ * old bytes for undo.  Registry hives are the big ones (SOFTWARE runs
+ * to a few hundred MiB on an old server).
+ */
+#define GP_PLAN_MAX_FILE (512u << 20)
+
+/*
  * Replace the regular file @path with @len bytes of @data, or create it.
  * An existing file keeps its mode, owner and extended attributes; a new
  * one gets @mode, owned by root.  @why is one line for the plan.

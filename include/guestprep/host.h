@@ -57,6 +57,9 @@ struct gp_os {
 	char *pretty;		/* "CentOS Linux 7 (Core)" */
 	char *source;		/* the file the identification rests on */
 	char **notes;		/* NULL-terminated: disagreements between files */
+	/* windows: winreg.  Windows only, from the registry, else NULL. */
+	char *edition;		/* EditionID: "ServerDatacenter" */
+	char *installation_type; /* InstallationType: "Server", "Client" */
 	/* Filled from the profile before plugins run. */
 	const char *platform;	/* the cloud's platform value, "CentOS" */
 	enum gp_support support;

@@ -16,7 +16,16 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
+#ifdef _WIN32
+/*
+ * windows: mingw.  guestprep.exe formats with mingw-w64's C99 printf
+ * (__USE_MINGW_ANSI_STDIO, agent/compat-win32.h), not the Windows C
+ * runtime's, whose "printf" GCC checks by Microsoft's rules.
+ */
+#define _printf_(a, b) __attribute__((format(gnu_printf, a, b)))
+#else
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
+#endif
 #define _unused_ __attribute__((unused))
 
 static inline void freep(void *p)

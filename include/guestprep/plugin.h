@@ -61,7 +61,22 @@ bool gp_ctx_remove_packages(const struct gp_ctx *ctx);
  */
 char *const *gp_ctx_disks(const struct gp_ctx *ctx);
 
+/*
+ * windows: winreg.  The registry of the system (winreg.h), opened on
+ * first use and closed when the run of the checks or fixers ends; NULL
+ * when the system has none.  A damaged hive is told by the calls.
+ */
+struct gp_winreg;
+struct gp_winreg *gp_ctx_winreg(struct gp_ctx *ctx);
+
 /* Facts a plugin learns that the import parameters need. */
 void gp_ctx_set_system_disk_bytes(struct gp_ctx *ctx, uint64_t bytes);
+/*
+ * The import form's platform, when a plugin knows it better than the
+ * profile's platform table (which classifies by os-release id): a
+ * Windows Server release.  @platform must outlive the run (a profile
+ * string).
+ */
+void gp_ctx_set_import_platform(struct gp_ctx *ctx, const char *platform);
 
 #endif

@@ -102,6 +102,25 @@ struct gp_profile {
 	enum gp_status qemu_ga_installed;
 	enum gp_status cloud_init_missing;
 	char **cloud_init_datasources;	/* one must be usable: "AliYun" */
+
+	/* windows: winpass */
+	char **windows_partition_tables;	/* of a Windows system disk: "dos" */
+	char **windows_filesystems;		/* of the Windows volume: "ntfs" */
+	/* end windows: winpass */
+
+	/* windows: plugins */
+	enum gp_status windows_os_unsupported;	/* client editions, pre-2003 */
+	enum gp_status windows_os_service_pack;	/* 2003 without SP1 */
+	enum gp_status windows_os_unlisted;		/* a Server newer than listed */
+	enum gp_status windows_rdp_disabled;	/* fDenyTSConnections */
+	enum gp_status windows_rdp_port;		/* not on windows.rdp_port */
+	enum gp_status windows_rdp_firewall;	/* a profile keeps it out */
+	enum gp_status windows_virtio_storage;	/* no boot-start viostor */
+	enum gp_status windows_virtio_network;	/* no netkvm */
+	enum gp_status windows_virtio_boot_device;	/* pre-2012: no CDD entry */
+	enum gp_status windows_qemu_ga_installed;	/* QEMU-GA would start */
+	enum gp_status windows_qemu_ga_disabled;	/* installed, disabled */
+	/* end windows: plugins */
 };
 
 /*

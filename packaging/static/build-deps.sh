@@ -20,6 +20,13 @@
 #     libzstd      zstd (decompression only, see build_libzstd)
 #     lz4          lz4 (liblz4)
 #   expat        the firewall plugin parses firewalld's XML zones
+#   hivex        the registry hives of an offline Windows volume
+#                (agent/winreg.c; library only, no bindings or tools).
+#                Optional: when no suite serves its source files, it is
+#                left out, loudly, and guestprep builds without it
+#                (agent/winreg-none.c; `guestprep version` then prints
+#                "features: none").  DEPS_REQUIRE_HIVEX=1 makes that an
+#                error.
 #
 # Only the libraries are built: no programs, documentation, tests or
 # shared objects, and no optional dependency beyond this list (libarchive
@@ -49,20 +56,29 @@
 # Result, under PREFIX:
 #   include/            blkid/, libmount/, cap-ng.h, yaml.h, ext2fs/, et/,
 #                       com_err.h, archive.h, archive_entry.h, zlib.h,
-#                       bzlib.h, lzma.h, lzma/, zstd.h, lz4*.h, expat.h
+#                       bzlib.h, lzma.h, lzma/, zstd.h, lz4*.h, expat.h,
+#                       hivex.h (when built)
 #   include-kernel/     symlinks to the host's Linux UAPI headers (see below)
 #   lib/*.a             libblkid, libmount, libcap-ng, libyaml, libext2fs,
 #                       libcom_err, libarchive, libz, libbz2, liblzma,
-#                       libzstd, liblz4, libexpat
+#                       libzstd, liblz4, libexpat, libhivex (when built)
 #   lib/pkgconfig/*.pc  blkid, mount, libcap-ng, yaml-0.1, ext2fs, com_err,
-#                       libarchive, zlib, liblzma, libzstd, liblz4, expat
-#   .stamp              checksum of this script; a re-run with a matching
-#                       stamp exits at once (delete PREFIX to pick up a
-#                       newer Debian revision of the same sources)
+#                       libarchive, zlib, liblzma, libzstd, liblz4, expat,
+#                       hivex (when built)
+#   built-using         "SOURCE VERSION" lines: the Debian source packages
+#                       built into the libraries (musl's too, from the
+#                       installed musl-dev), for the packages' Static-Built-
+#                       Using field and Provides: bundled(...) (Makefile.am)
+#   .stamp              checksum of this script, then "without PKG..."
+#                       when optional packages were left out; a re-run
+#                       with a matching stamp exits at once (delete PREFIX
+#                       to pick up a newer Debian revision of the same
+#                       sources, or to try a left-out package again)
 #
 # Callers link with:
 #   PKG_CONFIG_LIBDIR=PREFIX/lib/pkgconfig pkg-config --static \
-#       --cflags --libs blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat
+#       --cflags --libs blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat \
+#       [hivex]
 #
 # Environment (all optional):
 #   DEPS_SRC_CACHE    where downloaded source packages and the private apt
@@ -72,6 +88,11 @@
 #   DEPS_NO_FALLBACK=1 fail instead of falling back to another suite's
 #                     version when a source package cannot be downloaded
 #                     (see fetch_sources)
+#   DEPS_NEXT_SUITE   the release tried last for a source package the
+#                     mirror cannot serve (default: the next Debian
+#                     release; empty turns it off)
+#   DEPS_REQUIRE_HIVEX=1 fail when hivex's sources cannot be fetched
+#                     instead of building the libraries without it
 #   DEPS_KEEP_WORK=1  keep the temporary build tree (for debugging)
 #
 # The Debian packages this script needs are listed in deps.txt next to it.
@@ -80,14 +101,29 @@
 
 set -euo pipefail
 
+# A site file (`make deb` passes one with prefix=/usr for guestprep's own
+# configure) is read by every configure script after its options and
+# would override --prefix: the libraries would be installed into /usr.
+unset CONFIG_SITE
+
 readonly FALLBACK_MIRROR=http://deb.debian.org/debian
 readonly FALLBACK_SUITE=bookworm
-# Debian source package names.
+# Debian source package names: those every build needs...
 readonly SOURCE_PACKAGES=(util-linux libcap-ng libyaml e2fsprogs zlib bzip2
         xz-utils libzstd lz4 libarchive expat)
+# ... and those it goes without when no suite serves them (configure
+# --with-hivex=auto then leaves the feature out), with the pkg-config
+# module each gives.  DEPS_REQUIRE_<NAME>=1 (upper case, "-" as "_")
+# makes a missing one an error.
+readonly OPTIONAL_PACKAGES=(hivex)
+declare -rA OPTIONAL_PC=([hivex]=hivex)
 # What guestprep asks pkg-config for (the other .pc files are their
-# Requires.private).
-readonly PC_MODULES="blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat"
+# Requires.private); the optional packages' modules are added when built.
+PC_MODULES="blkid mount libcap-ng yaml-0.1 ext2fs libarchive expat"
+# What this run builds: SOURCE_PACKAGES, then the optional packages
+# fetch_sources could get; LEFT_OUT the others.
+PACKAGES=("${SOURCE_PACKAGES[@]}" "${OPTIONAL_PACKAGES[@]}")
+LEFT_OUT=()
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'build-deps.sh: warning: %s\n' "$*" >&2; }
@@ -113,11 +149,76 @@ print_usage_hint() {
         printf 'PKG_CONFIG_LIBDIR=%s\n' "$PREFIX/lib/pkgconfig"
 }
 
+# required PKG: whether DEPS_REQUIRE_PKG=1 (upper case, "-" as "_")
+# makes the optional PKG required.
+required() {
+        local var=DEPS_REQUIRE_${1^^}
+        var=${var//-/_}
+        [[ ${!var:-0} == 1 ]]
+}
+
+# drop PKG: take PKG out of the packages this run builds.
+drop() {
+        local p
+        local -a keep=()
+        for p in "${PACKAGES[@]}"; do
+                [[ $p == "$1" ]] || keep+=("$p")
+        done
+        PACKAGES=("${keep[@]}")
+        LEFT_OUT+=("$1")
+}
+
+# leave_out PKG WHY...: build without the optional PKG, loudly (or die
+# when it is required).
+leave_out() {
+        local pkg=$1 var=DEPS_REQUIRE_${1^^}
+        shift
+        var=${var//-/_}
+        required "$pkg" && die "$pkg: $* ($var=1)"
+        warn "****************************************************************"
+        warn "$pkg: $*"
+        warn "building the libraries WITHOUT $pkg: guestprep's configure"
+        warn "(--with-$pkg=auto) then leaves out what needs it; $var=1"
+        warn "makes this an error"
+        warn "****************************************************************"
+        drop "$pkg"
+}
+
+# with_optional: add the modules of the optional packages built to
+# PC_MODULES.
+with_optional() {
+        local pkg
+        for pkg in "${PACKAGES[@]}"; do
+                [[ -z ${OPTIONAL_PC[$pkg]:-} ]] || PC_MODULES+=" ${OPTIONAL_PC[$pkg]}"
+        done
+}
+
 # --- Fast path: nothing to do if this exact script already built PREFIX ---
-if [[ -f $STAMP && $(<"$STAMP") == "$SCRIPT_SUM" ]]; then
-        log "up to date ($STAMP matches this script)"
-        print_usage_hint
-        exit 0
+# The stamp's first line is the script's checksum; a second one,
+# "without PKG...", names the optional packages that build left out.  A
+# run that requires one of them builds again.
+if [[ -f $STAMP && $(head -n 1 "$STAMP") == "$SCRIPT_SUM" ]]; then
+        retry=
+        stamp_without=()
+        read -ra stamp_without < <(sed -n 's/^without //p' "$STAMP") || true
+        for pkg in "${stamp_without[@]}"; do
+                if required "$pkg"; then
+                        retry=$pkg
+                        break
+                fi
+                drop "$pkg"
+                warn "$PREFIX was built WITHOUT $pkg (remove $PREFIX to try" \
+                        "again)"
+        done
+        if [[ -z $retry ]]; then
+                with_optional
+                log "up to date ($STAMP matches this script)"
+                print_usage_hint
+                exit 0
+        fi
+        log "$PREFIX was built without $retry, which is required: building again"
+        PACKAGES=("${SOURCE_PACKAGES[@]}" "${OPTIONAL_PACKAGES[@]}")
+        LEFT_OUT=()
 fi
 
 # --- Prerequisites: report, never install --------------------------------
@@ -323,10 +424,10 @@ fi
 # fetch_sources sets DSC[package] to the .dsc file (in POOL) to build.
 declare -A DSC
 
-# dsc_names: the .dsc names without the suffix, in SOURCE_PACKAGES order.
+# dsc_names: the .dsc names without the suffix, in PACKAGES order.
 dsc_names() {
         local pkg names=()
-        for pkg in "${SOURCE_PACKAGES[@]}"; do
+        for pkg in "${PACKAGES[@]}"; do
                 names+=("${DSC[$pkg]%.dsc}")
         done
         printf '%s\n' "${names[*]}"
@@ -361,40 +462,107 @@ download() {
                 source --download-only "$@") >>"$logfile" 2>&1
 }
 
+# The Debian release after the one the sources list names, for
+# try_next_release (DEPS_NEXT_SUITE overrides it; "" turns it off).
+next_release() {
+        case $1 in
+        bullseye) echo bookworm ;;
+        bookworm) echo trixie ;;
+        trixie) echo forky ;;
+        esac
+}
+
+# try_next_release PKG: the last resort for a source package the mirror
+# lists but does not serve (seen with hivex 1.3.23 in bookworm): the
+# same package from the next Debian release, through a sources list of
+# its own, so that no other package is resolved against that release.
+# Sets DSC[PKG]; loud, as it is a newer upstream version.
+try_next_release() {
+        local pkg=$1 rel next f
+        local -a apt_next got
+        # The release itself, not its -security or -updates suite.
+        rel=$(awk '/^deb-src/ { sub(/\[[^]]*\]/, ""); print $3; exit }' "$APT_DIR/sources.list")
+        rel=${rel%%-*}
+        rel=${rel%%/*}
+        next=${DEPS_NEXT_SUITE-$(next_release "$rel")}
+        [[ -n $next ]] || return 1
+        apt_next=(
+                apt-get -q
+                -o "Dir::Etc::SourceList=$APT_DIR/next.list"
+                -o "Dir::Etc::SourceParts=$APT_DIR/sources.list.d"
+                -o "Dir::State::Lists=$APT_DIR/lists-next"
+                -o "Dir::Cache=$APT_DIR/cache"
+        )
+        if [[ ! -s $APT_DIR/next.list ]]; then
+                sed -n "s/^\(deb-src .*\) $rel \(.*\)\$/\1 $next \2/p" \
+                        "$APT_DIR/sources.list" >"$APT_DIR/next.list"
+                [[ -s $APT_DIR/next.list ]] || return 1
+                mkdir -p "$APT_DIR/lists-next/partial"
+                "${apt_next[@]}" update >"$WORK/apt-update-next.log" 2>&1 ||
+                        return 1
+        fi
+        (cd "$WORK" && "${apt_next[@]}" source --print-uris "$pkg") \
+                >"$WORK/apt-print-uris-next-$pkg.log" 2>&1 || return 1
+        mapfile -t got < <(uris "$WORK/apt-print-uris-next-$pkg.log" | awk '{ print $2 }')
+        ((${#got[@]})) || return 1
+        (cd "$POOL" && "${apt_next[@]}" -o APT::Sandbox::User=root \
+                source --download-only "$pkg") >>"$WORK/apt-source-next.log" 2>&1 ||
+                return 1
+        in_pool "${got[@]}" || return 1
+        f=$(printf '%s\n' "${got[@]%:*}" | grep '\.dsc$')
+        warn "could not download ${DSC[$pkg]} from $rel; using $f from" \
+                "$next, the next release (DEPS_NO_FALLBACK=1 makes this an" \
+                "error, DEPS_NEXT_SUITE= turns it off)"
+        DSC[$pkg]=$f
+}
+
 fetch_sources() {
         local pkg f suite sel fallback_log=$WORK/apt-source-fallback.log
         local -A files=()
         local -a suites got
         # The exact file names (and so versions) apt picks for each package.
         # (Run in the empty WORK: apt leaves out files already in the
-        # current directory.)
+        # current directory.)  An optional package on its own: one the
+        # index does not list would fail them all.
         (cd "$WORK" && run_logged "$WORK/apt-print-uris.log" \
                 "${APT[@]}" source --print-uris "${SOURCE_PACKAGES[@]}")
+        for pkg in "${OPTIONAL_PACKAGES[@]}"; do
+                (cd "$WORK" && "${APT[@]}" source --print-uris "$pkg") \
+                        >>"$WORK/apt-print-uris.log" 2>&1 ||
+                        leave_out "$pkg" "no suite of the private apt sources" \
+                                "lists its source package"
+        done
         while read -r pkg f; do
                 files[$pkg]+=" $f"
                 [[ $f == *.dsc:* ]] && DSC[$pkg]=${f%:*}
         done < <(uris "$WORK/apt-print-uris.log")
-        for pkg in "${SOURCE_PACKAGES[@]}"; do
+        for pkg in "${PACKAGES[@]}"; do
                 [[ -n ${DSC[$pkg]:-} ]] || die "could not resolve source package $pkg"
         done
 
         log "fetching $(dsc_names) into $POOL"
         # One apt run for all; it fetches what it can even when a file
         # fails, and we look at what is missing below.
-        download "$WORK/apt-source.log" "${SOURCE_PACKAGES[@]}" || true
+        download "$WORK/apt-source.log" "${PACKAGES[@]}" || true
 
         # A mirror (or a proxy/cache in front of it) may list a version in
         # one suite's index but not serve its files - seen with -security
         # indices that list a package whose pool files are missing.  Then
         # take the same package from the next suite that serves it
         # (possibly an older revision), loudly, unless DEPS_NO_FALLBACK=1.
+        # An optional package no suite serves is left out (leave_out).
         mapfile -t suites < <(awk '/^deb-src/ { sub(/\[[^]]*\]/, ""); print $3 }' \
                 "$APT_DIR/sources.list")
-        for pkg in "${SOURCE_PACKAGES[@]}"; do
+        for pkg in "${PACKAGES[@]}"; do
                 # shellcheck disable=SC2086 # the list is "FILE:SIZE" words
                 in_pool ${files[$pkg]} && continue
                 grep -E '^(E|Err):' "$WORK/apt-source.log" | grep -F "$pkg" >&2 || true
                 if [[ ${DEPS_NO_FALLBACK:-0} == 1 ]]; then
+                        if [[ -n ${OPTIONAL_PC[$pkg]:-} ]]; then
+                                leave_out "$pkg" "could not download ${DSC[$pkg]}" \
+                                        "(DEPS_NO_FALLBACK=1)"
+                                continue
+                        fi
                         die "could not download ${DSC[$pkg]} (DEPS_NO_FALLBACK=1)"
                 fi
                 for suite in "${suites[@]}"; do
@@ -413,9 +581,16 @@ fetch_sources() {
                         DSC[$pkg]=$f
                         continue 2
                 done
+                try_next_release "$pkg" && continue
                 tail -n 30 "$WORK/apt-source.log" "$fallback_log" >&2 2>/dev/null || true
+                if [[ -n ${OPTIONAL_PC[$pkg]:-} ]]; then
+                        leave_out "$pkg" "could not download its source package" \
+                                "from any suite (${DSC[$pkg]}, then the next release)"
+                        continue
+                fi
                 die "could not download source package $pkg from any suite"
         done
+        with_optional
 }
 
 fetch_sources
@@ -851,6 +1026,46 @@ build_expat() {
                 expat.pc.in >"$PREFIX/lib/pkgconfig/expat.pc"
 }
 
+# --- hivex (winreg: the registry hives of an offline Windows) --------------
+# hivex's configure insists on libxml2 and pod2man for its tools and
+# probes for four languages' bindings; the library itself is a handful
+# of C files with no dependency but iconv (musl's has UTF-16LE and
+# Latin-1) and four gnulib modules (full-read/full-write over
+# safe-read/safe-write).  Compile them directly, the list of sources
+# taken from lib/Makefile.am, with the three macros configure would
+# define on Linux; no bindings, no hivexsh/hivexml/hivexregedit.
+build_hivex() {
+        local version
+        local -a srcs
+        unpack "${DSC[hivex]}" "$WORK/hivex"
+        cd "$WORK/hivex"
+        version=$(sed -n 's/^PACKAGE_VERSION=.\([0-9.]*\).*/\1/p' configure | head -n 1)
+        [[ -n $version ]] || die "hivex: no version in configure"
+        mapfile -t srcs < <(sed -n '/^libhivex_la_SOURCES/,/^$/p' lib/Makefile.am |
+                grep -o '[A-Za-z0-9_-]\+\.c' | sed 's|^|lib/|')
+        ((${#srcs[@]} > 3)) || die "hivex: no sources in lib/Makefile.am"
+        cat >config.h <<-'CONFIG'
+	/* Written by guestprep's build-deps.sh in place of configure. */
+	#define HAVE_ENDIAN_H 1
+	#define HAVE_MMAP 1
+	#define ICONV_CONST
+	CONFIG
+        compile hivex libhivex.a -D_GNU_SOURCE -I. -Iinclude -Ilib -Ignulib/lib \
+                -- "${srcs[@]}" gnulib/lib/full-read.c gnulib/lib/full-write.c \
+                gnulib/lib/safe-read.c gnulib/lib/safe-write.c
+        install -m 644 libhivex.a "$PREFIX/lib/libhivex.a"
+        # include/ since 1.3.20; lib/ before.
+        install -m 644 "$(ls include/hivex.h lib/hivex.h 2>/dev/null | head -n 1)" \
+                "$PREFIX/include/hivex.h"
+        # shellcheck disable=SC2016
+        printf '%s\n' "prefix=$PREFIX" 'libdir=${prefix}/lib' \
+                'includedir=${prefix}/include' '' 'Name: hivex' \
+                "Version: $version" \
+                'Description: Read and write Windows Registry Hive files.' \
+                'Cflags: -I${includedir}' 'Libs: -L${libdir} -lhivex' \
+                >"$PREFIX/lib/pkgconfig/hivex.pc"
+}
+
 # --- Run the builds in lanes -----------------------------------------------
 # Each argument of run_lanes is a lane: build steps run one after another
 # in a background subshell, and the lanes run concurrently.  A step named
@@ -903,8 +1118,12 @@ run_lanes() {
         ((failed == 0)) || die "a build failed (see above)"
 }
 
-run_lanes "xz-utils libarchive e2fsprogs" \
-        "zlib bzip2 lz4 libzstd util-linux libcap-ng libyaml expat"
+# The optional packages this run builds end the second lane.
+lane2="zlib bzip2 lz4 libzstd util-linux libcap-ng libyaml expat"
+for pkg in "${PACKAGES[@]}"; do
+        [[ -z ${OPTIONAL_PC[$pkg]:-} ]] || lane2+=" $pkg"
+done
+run_lanes "xz-utils libarchive e2fsprogs" "$lane2"
 
 # --- Tidy PREFIX --------------------------------------------------------
 # libtool archives only matter for libtool-driven shared linking, and
@@ -932,6 +1151,19 @@ for f in lib/libblkid.a lib/libmount.a lib/libcap-ng.a lib/libyaml.a \
         include/expat.h; do
         [[ -e $PREFIX/$f ]] || die "expected $PREFIX/$f was not installed"
 done
+# The optional ones: what was built is there, what was left out is not
+# (a configure with --with-hivex=auto must not find half of it).
+declare -A OPTIONAL_FILES=(
+        [hivex]="lib/libhivex.a lib/pkgconfig/hivex.pc include/hivex.h")
+for pkg in "${OPTIONAL_PACKAGES[@]}"; do
+        for f in ${OPTIONAL_FILES[$pkg]}; do
+                if [[ " ${PACKAGES[*]} " == *" $pkg "* ]]; then
+                        [[ -e $PREFIX/$f ]] || die "expected $PREFIX/$f was not installed"
+                else
+                        [[ ! -e $PREFIX/$f ]] || die "$PREFIX/$f is there, but $pkg was left out"
+                fi
+        done
+done
 # Every module resolves, with all its Requires.private, from PREFIX alone,
 # and points at nothing outside it.
 # shellcheck disable=SC2086 # PC_MODULES is a list of words
@@ -944,7 +1176,33 @@ for f in $pc_flags; do
         esac
 done
 
+# --- What went in -------------------------------------------------------
+# built-using: every Debian source package whose code the libraries carry,
+# with its version as the archive has it (the .dsc's Version: keeps the
+# epoch that file names leave out, e.g. zlib's "1:"), sorted.  musl comes
+# from the system's musl-dev, whose libc.a musl-gcc links.
+write_built_using() {
+        local pkg dsc src ver tmp=$PREFIX/built-using.tmp
+        {
+                dpkg-query -W -f='${source:Package} ${source:Version}\n' musl-dev ||
+                        die "musl-dev is not installed"
+                for pkg in "${PACKAGES[@]}"; do
+                        dsc=$POOL/${DSC[$pkg]}
+                        src=$(sed -n 's/^Source: *//p' "$dsc" | head -n 1)
+                        ver=$(sed -n 's/^Version: *//p' "$dsc" | head -n 1)
+                        [[ -n $src && -n $ver ]] || die "no Source/Version in $dsc"
+                        printf '%s %s\n' "$src" "$ver"
+                done
+        } | LC_ALL=C sort -u >"$tmp"
+        mv "$tmp" "$PREFIX/built-using"
+}
+write_built_using
+
 # Written last: an interrupted run leaves no stamp and is redone.
-printf '%s\n' "$SCRIPT_SUM" >"$STAMP"
+{
+        printf '%s\n' "$SCRIPT_SUM"
+        ((${#LEFT_OUT[@]} == 0)) || printf 'without %s\n' "${LEFT_OUT[*]}"
+} >"$STAMP"
 log "built $(dsc_names)"
+((${#LEFT_OUT[@]} == 0)) || warn "left out (no source to build): ${LEFT_OUT[*]}"
 print_usage_hint

@@ -5,9 +5,12 @@
 #
 # Builds the static libraries with build-deps.sh (musl, from Debian's
 # source packages: libblkid/libmount, libcap-ng, libyaml, libext2fs,
-# libarchive with its compressors, expat), then configures guestprep out
-# of tree against them with musl-gcc; configure's pkg-config checks take
-# them, with their private dependencies, from BUILDDIR/deps only.
+# libarchive with its compressors, expat, hivex when the mirror serves
+# it), then configures guestprep out of tree against them with musl-gcc;
+# configure's pkg-config checks take them, with their private
+# dependencies, from BUILDDIR/deps only.  hivex is optional
+# (--with-hivex=auto): without it the binary cannot read a Windows
+# registry, and `BUILDDIR/guestprep version` says "features: none".
 # `make -C BUILDDIR check` afterwards runs the tests that drive the
 # binary, including tests/static/static.sh (no kernel floor, works
 # without the system calls of newer kernels).
@@ -32,6 +35,6 @@ cd "$build"
 	CPPFLAGS="-isystem $deps/include-kernel" \
 	CFLAGS="-O2 -g" LDFLAGS="-Wl,--gc-sections" \
 	--prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-	--enable-static-binary
+	--enable-static-binary --with-hivex=auto
 make -j"$(nproc)"
-echo "static binary: $build/guestprep"
+echo "static binary: $build/guestprep ($("$build/guestprep" version | sed -n 2p))"

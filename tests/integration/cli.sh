@@ -116,6 +116,82 @@ jq -e '.findings | all(.plugin != "disk_space")' "$WORK/out" >/dev/null ||
 gp check --config "$WORK/good.conf" --root "$READY" --format text
 grep -q '^READY' "$WORK/out" || fail "command line wins over configuration"
 
+# list names the site checks that check would run, and those it would
+# refuse with the reason, without running any.
+mkdir "$WORK/checks" "$WORK/nochecks"
+printf '#!/bin/sh\ntouch "%s"\n%s\n' "$WORK/ran" \
+	"echo '{\"findings\": [{\"status\": \"pass\", \"message\": \"ran\"}]}'" \
+	>"$WORK/checks/probe"
+chmod 0755 "$WORK/checks/probe"
+cp -p "$WORK/checks/probe" "$WORK/checks/probe.bak"
+cp "$WORK/checks/probe" "$WORK/checks/off"
+chmod 0644 "$WORK/checks/off"
+# listed ID PATH [WORD]: list printed "  ID PATH", or "  ID PATH WORD ...".
+listed() {
+	awk -v id="$1" -v p="$2" -v w="${3:-}" '
+		$1 == id && $2 == p && (w == "" ? NF == 2 : $3 == w) { f = 1 }
+		END { exit !f }' "$WORK/out"
+}
+gp list --root "$READY" --checks-dir "$WORK/checks"
+expect_rc 0 "list --checks-dir"
+grep -q '^  os.platform ' "$WORK/out" || fail "list --checks-dir lacks the plugins"
+grep -q "^site .* $WORK/checks\$" "$WORK/out" || fail "list names the checks directory"
+listed site.probe "$WORK/checks/probe" || fail "list names the site check"
+listed site.ignored "$WORK/checks/off" is || fail "list names the non-executable check"
+listed site.ignored "$WORK/checks/probe.bak" is || fail "list names the backup file"
+[ "$(grep -c '^  site\.' "$WORK/out")" -eq 3 ] || fail "list: other site entries"
+[ -e "$WORK/ran" ] && fail "list ran a site check"
+gp check --root "$READY" --checks-dir "$WORK/checks" --only site --format json
+expect_rc 1 "check --checks-dir (a warning for the refused entries)"
+[ "$(jq -r '[.findings[] | .id + "=" + .status] | sort | join(" ")' "$WORK/out")" = \
+  "site.ignored=warn site.probe=pass" ] || fail "check runs what list named"
+[ "$(jq '.findings[] | select(.id == "site.ignored") | .evidence | length' \
+  "$WORK/out")" = 2 ] || fail "check refuses what list refused"
+[ -e "$WORK/ran" ] || fail "check did not run the site check"
+# Offline, without --checks-dir: the entry is there, with nothing in it.
+gp list --root "$READY"
+grep -q '^site ' "$WORK/out" || fail "list lacks the site entry"
+grep -q '^  site\.' "$WORK/out" && fail "list names site checks of an offline tree"
+
+# The configuration file names the directory and the timeout; the command
+# line wins over both.
+rm -f "$WORK/checks/off" "$WORK/checks/probe.bak" "$WORK/ran"
+printf '#!/bin/sh\nsleep 2\n%s\n' \
+	"echo '{\"findings\": [{\"status\": \"pass\", \"message\": \"slow\"}]}'" \
+	>"$WORK/checks/slow"
+chmod 0755 "$WORK/checks/slow"
+printf 'checks-dir = %s\nchecks-timeout = 1\n' "$WORK/checks" >"$WORK/site.conf"
+gp list --config "$WORK/site.conf" --root "$READY"
+listed site.slow "$WORK/checks/slow" || fail "list: checks-dir from the file"
+gp list --config "$WORK/site.conf" --root "$READY" --checks-dir "$WORK/nochecks"
+grep -q '^  site\.' "$WORK/out" && fail "list: --checks-dir does not win"
+gp check --config "$WORK/site.conf" --root "$READY" --only site --format json
+[ "$(jq -r '[.findings[] | .id + "=" + .status] | sort | join(" ")' "$WORK/out")" = \
+  "site.probe=pass site.slow=error" ] || fail "checks-timeout from the file"
+gp check --config "$WORK/site.conf" --root "$READY" --only site --format json \
+	--checks-timeout 10
+expect_rc 0 "--checks-timeout wins over the file"
+[ "$(jq -r '[.findings[] | .id + "=" + .status] | sort | join(" ")' "$WORK/out")" = \
+  "site.probe=pass site.slow=pass" ] || fail "--checks-timeout wins over the file"
+
+# Bad values are usage errors; those of the file name the line.
+for bad in 'checks-timeout = 0' 'checks-timeout = soon' \
+	'checks-timeout = 86401' 'checks-dir = relative/checks'; do
+	printf 'format = json\n%s\n' "$bad" >"$WORK/bad-site.conf"
+	for cmd in check list; do
+		gp "$cmd" --config "$WORK/bad-site.conf" --root "$READY"
+		expect_rc 64 "$cmd: configuration '$bad'"
+		grep -q 'bad-site.conf:2:' "$WORK/err" ||
+			fail "$cmd: configuration error names the line: $bad"
+	done
+done
+for args in "check --checks-timeout 0" "list --checks-timeout x" \
+	"list --checks-dir /nonexistent/dir"; do
+	# shellcheck disable=SC2086
+	gp $args --root "$READY"
+	expect_rc 64 "usage error: $args"
+done
+
 # The live system: any verdict, never a usage or internal error.
 gp check --format json
 case $rc in 0|1|2) pass "live check (exit $rc)" ;; *) fail "live check exit $rc"; cat "$WORK/err" >&2 ;; esac

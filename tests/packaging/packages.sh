@@ -6,12 +6,18 @@
 #   - lint them: lintian and rpmlint, failing on errors and on warnings
 #     that packaging/debian/guestprep.lintian-overrides or
 #     packaging/rpm/rpmlint.toml do not explain;
+#   - check that both declare what the static binary was built from: the
+#     .deb's Static-Built-Using field and the .rpm's bundled() Provides
+#     name musl and every source package of packaging/static/build-deps.sh,
+#     as its manifest (pkg/built-using) recorded them: the optional ones
+#     (hivex) exactly when the binary's `version` lists them as features;
 #   - install the .deb on this machine (dpkg -i), run `guestprep version`,
 #     try the bash completion, purge it (dpkg -P) and check that none of
 #     its files is left;
 #   - install the .rpm into a scratch root (rpm --root DIR -i --nodeps),
 #     run the installed binary, erase it and check that the scratch root is
 #     as it was before;
+#   - both install contrib/ansible as /usr/share/doc/guestprep/examples/ansible;
 #   - verify the release tarball against its .sha256 and run its binary.
 # Prints "ok: ..." or "FAIL: ..." per step; exit 0 when all passed, 1 when
 # one failed, 77 (skip) when this machine cannot do it (not root, tools
@@ -76,6 +82,57 @@ srcdir=$(sed -n 's/^abs_top_srcdir = //p' "$build/Makefile")
 have_man=
 [ -f "$srcdir/packaging/man/guestprep.8" ] && have_man=1
 
+# --- what the binary was built from
+# pkg/built-using: "SOURCE VERSION" lines, one for musl and one for each
+# source package build-deps.sh builds.
+manifest=$build/pkg/built-using
+# build_deps_list NAME: the words of build-deps.sh's array NAME.
+build_deps_list() {
+	sed -n "/^readonly $1=(/,/)/p" "$srcdir/packaging/static/build-deps.sh" |
+		tr -d '()' | sed "s/readonly $1=//" | tr -s ' \t\n' '\n' | grep .
+}
+in_manifest() {
+	awk -v s="$1" '$1 == s && NF == 2 { f = 1 } END { exit !f }' \
+		"$manifest" 2>/dev/null
+}
+sources=$(build_deps_list SOURCE_PACKAGES)
+missing=
+for src in musl $sources; do
+	in_manifest "$src" || missing="$missing $src"
+done
+[ -z "$missing" ] && [ "$(echo "$sources" | wc -l)" -ge 10 ] &&
+	ok "built-using names musl and $(echo "$sources" | wc -l) source packages" ||
+	fail "built-using lacks:$missing"
+# An optional package (hivex) is built in when the mirror serves it; the
+# binary's second `version` line names the features it has.
+features=$("$build/pkg/guestprep" version 2>/dev/null | sed -n 's/^features: //p')
+for src in $(build_deps_list OPTIONAL_PACKAGES); do
+	case " $features " in
+	*" $src "*)
+		in_manifest "$src" &&
+			ok "built-using names $src (features: $features)" ||
+			fail "built-using lacks $src, a feature of pkg/guestprep" ;;
+	*)
+		echo "note: pkg/guestprep was built without $src (features: $features)"
+		in_manifest "$src" &&
+			fail "built-using names $src, which pkg/guestprep lacks" ||
+			ok "built-using leaves out $src, as pkg/guestprep does" ;;
+	esac
+done
+# Debian Policy 7.8: "source (= version)", exact versions with epochs.
+want=$(awk 'NF == 2 { printf "%s%s (= %s)", n++ ? ", " : "", $1, $2 }' "$manifest")
+got=$(dpkg-deb -f "$deb" Static-Built-Using 2>&1)
+[ -n "$want" ] && [ "$got" = "$want" ] &&
+	ok "deb: Static-Built-Using: $got" ||
+	fail "deb: Static-Built-Using is '$got', want '$want'"
+# RPM: bundled(SOURCE) = the upstream version (no epoch, no revision).
+want=$(awk 'NF == 2 { v = $2; sub(/^[0-9]+:/, "", v); sub(/-[^-]*$/, "", v)
+	print "bundled(" $1 ") = " v }' "$manifest" | sort)
+got=$(rpm -qp --provides "$rpmfile" 2>/dev/null | grep '^bundled(' | sort)
+[ -n "$want" ] && [ "$got" = "$want" ] &&
+	ok "rpm: $(echo "$got" | wc -l) bundled() Provides" ||
+	fail "rpm: bundled() Provides are '$got', want '$want'"
+
 # --- lint
 # lintian: overridden tags do not count; anything else at warning level
 # or above fails.
@@ -98,6 +155,18 @@ else
 	fail "rpmlint"
 fi
 
+# check_version WHAT BINARY: `version` prints the version the scripts
+# parse, then the features line.
+check_version() {
+	local out
+	out=$("$2" version 2>&1)
+	[ "$(printf '%s\n' "$out" | sed -n 1p)" = "guestprep $version" ] &&
+		printf '%s\n' "$out" | sed -n 2p | grep -q '^features: [a-z]' &&
+		[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ] &&
+		ok "$1: guestprep version: $(printf '%s\n' "$out" | tr '\n' ' ')" ||
+		fail "$1: guestprep version printed '$out'"
+}
+
 # --- the .deb on this machine
 etc_before=
 [ -e /etc/guestprep ] && etc_before=1
@@ -110,10 +179,7 @@ else
 fi
 if [ -n "$deb_installed" ]; then
 	deb_sum=$(sha256sum </usr/sbin/guestprep)
-	out=$(/usr/sbin/guestprep version 2>&1)
-	[ "$out" = "guestprep $version" ] &&
-		ok "deb: guestprep version: $out" ||
-		fail "deb: guestprep version printed '$out'"
+	check_version deb /usr/sbin/guestprep
 	/usr/sbin/guestprep --help | grep -q '(default /etc/guestprep/guestprep.conf)' &&
 		ok "deb: the binary reads /etc/guestprep/guestprep.conf" ||
 		fail "deb: the binary does not read /etc/guestprep/guestprep.conf"
@@ -133,6 +199,10 @@ if [ -n "$deb_installed" ]; then
 	done
 	[ -z "$missing" ] && ok "deb: files installed${have_man:+ (with man pages)}" ||
 		fail "deb: not installed:$missing"
+	examples=/usr/share/doc/guestprep/examples/ansible
+	[ -f "$examples/check.yml" ] && diff -r "$srcdir/contrib/ansible" "$examples" &&
+		ok "deb: contrib/ansible installed as $examples" ||
+		fail "deb: $examples is not contrib/ansible"
 	mapfile -t files < <(dpkg -L guestprep)
 
 	# An administrator's edit survives reinstalling (an upgrade to the
@@ -222,10 +292,7 @@ before=$(snapshot)
 if rpm --root "$scratch" -i --nodeps "$rpmfile" >"$build/rpm.out" 2>&1; then
 	ok "rpm --root -i $(basename "$rpmfile")"
 	rpm_sum=$(sha256sum <"$scratch/usr/sbin/guestprep")
-	out=$("$scratch/usr/sbin/guestprep" version 2>&1)
-	[ "$out" = "guestprep $version" ] &&
-		ok "rpm: guestprep version: $out" ||
-		fail "rpm: guestprep version printed '$out'"
+	check_version rpm "$scratch/usr/sbin/guestprep"
 	flags=$(rpm --root "$scratch" -q --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' guestprep)
 	printf '%s\n' "$flags" | grep -q '^cn /etc/guestprep/guestprep.conf$' &&
 		ok "rpm: guestprep.conf is %config(noreplace)" ||
@@ -242,6 +309,15 @@ if rpm --root "$scratch" -i --nodeps "$rpmfile" >"$build/rpm.out" 2>&1; then
 	done
 	[ -z "$missing" ] && ok "rpm: files installed${have_man:+ (with man pages)}" ||
 		fail "rpm: not installed:$missing"
+	examples=usr/share/doc/guestprep/examples/ansible
+	[ -f "$scratch/$examples/check.yml" ] &&
+		diff -r "$srcdir/contrib/ansible" "$scratch/$examples" &&
+		ok "rpm: contrib/ansible installed as /$examples" ||
+		fail "rpm: /$examples is not contrib/ansible"
+	rpm --root "$scratch" -q --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' guestprep |
+		grep -q "^d /$examples/check.yml\$" &&
+		ok "rpm: the Ansible example is %doc" ||
+		fail "rpm: the Ansible example is not %doc"
 	conf=$scratch/etc/guestprep/guestprep.conf
 	echo "# local edit $$" >>"$conf"
 	if rpm --root "$scratch" -U --replacepkgs --nodeps "$rpmfile" \
@@ -291,9 +367,7 @@ tar_sum=$(sha256sum <"$scratch/$name/guestprep")
 [ "$tar_sum" = "${deb_sum:-}" ] && [ "$tar_sum" = "${rpm_sum:-}" ] &&
 	ok "the .deb, the .rpm and the tarball ship the same binary" ||
 	fail "the binaries differ: deb ${deb_sum:-?} rpm ${rpm_sum:-?} tar $tar_sum"
-out=$("$scratch/$name/guestprep" version 2>&1)
-[ "$out" = "guestprep $version" ] && ok "release: guestprep version: $out" ||
-	fail "release: guestprep version printed '$out'"
+check_version release "$scratch/$name/guestprep"
 missing=
 for f in README.md guestprep.conf bash-completion/guestprep \
 	${have_man:+man/guestprep.8 man/guestprep.conf.5}; do

@@ -250,6 +250,57 @@ menuentry 'Debian GNU/Linux' {
 EOF
 }
 
+# chroot_mounts / chroot_unmount: /proc, /sys and /dev in the tree, for
+# what maintainer scripts and update-initramfs need in a chroot.
+chroot_mounts() {
+	mount -t proc proc "$D/proc" && MOUNTS="$D/proc $MOUNTS" &&
+	mount -t sysfs sysfs "$D/sys" && MOUNTS="$D/sys $MOUNTS" &&
+	mount --bind /dev "$D/dev" && MOUNTS="$D/dev $MOUNTS" ||
+		{ fail "cannot mount /proc, /sys, /dev in the tree"; exit 1; }
+}
+
+chroot_unmount() {
+	for m in "$D/dev" "$D/sys" "$D/proc"; do
+		umount "$m" || { fail "cannot unmount $m"; exit 1; }
+		MOUNTS=$(echo "$MOUNTS" | sed "s| $m | |; s|^$m ||")
+	done
+}
+
+# install_packages PKG...: install Debian packages into the tree with
+# apt in a chroot, keeping the .debs in $SYSTEM_CACHE so that later
+# runs install them with dpkg, without the network.  No service is
+# started in the chroot (policy-rc.d).
+install_packages() {
+	local cache="${SYSTEM_CACHE:+$SYSTEM_CACHE/debs-$(echo "$*" | tr ' ' '+')}"
+	printf '#!/bin/sh\nexit 101\n' >"$D/usr/sbin/policy-rc.d"
+	chmod 755 "$D/usr/sbin/policy-rc.d"
+	mkdir -p "$D/var/tmp/debs"
+	if [ -n "$cache" ] && [ "$(cat "$cache/.complete" 2>/dev/null)" = "$TREE_STAMP" ]; then
+		cp "$cache"/*.deb "$D/var/tmp/debs/"
+		in_chroot sh -c 'dpkg -i /var/tmp/debs/*.deb' >"$WORK/apt.log" 2>&1 ||
+			{ tail -20 "$WORK/apt.log"; fail "dpkg -i $*"; exit 1; }
+		echo "installed $* from $cache"
+	else
+		cp -L /etc/resolv.conf "$D/etc/resolv.conf" 2>/dev/null
+		if ! in_chroot apt-get update >"$WORK/apt.log" 2>&1; then
+			tail -5 "$WORK/apt.log"
+			skip "apt-get update in the tree failed (no network?)"
+		fi
+		in_chroot apt-get install -y --no-install-recommends \
+			-o APT::Keep-Downloaded-Packages=true "$@" \
+			>>"$WORK/apt.log" 2>&1 ||
+			{ tail -20 "$WORK/apt.log"; fail "apt-get install $*"; exit 1; }
+		if [ -n "$cache" ]; then
+			rm -rf "$cache" && mkdir -p "$cache" &&
+			cp "$D"/var/cache/apt/archives/*.deb "$cache/" &&
+			echo "$TREE_STAMP" >"$cache/.complete"
+		fi
+		in_chroot apt-get clean
+		rm -rf "$D"/var/lib/apt/lists/*
+	fi
+	rm -rf "$D/var/tmp/debs" "$D/usr/sbin/policy-rc.d"
+}
+
 # --- disk images ------------------------------------------------------
 
 # 5 GiB, the smallest system disk the cloud takes; sparse, so cheap.
@@ -343,6 +394,150 @@ detach() {
 	partx -d "$LOOP" 2>/dev/null
 	losetup -d "$LOOP"
 	LOOP=""
+}
+
+# --- virtual machines -------------------------------------------------
+
+# install_guestprep MNT: guestprep at MNT/usr/local/sbin/guestprep with
+# the libraries it was linked with in a directory of its own, run
+# through its own loader (the guest needs none of them), and
+# guestprep-it-run, which runs it with its output between markers on
+# the second serial port (ttyS1): kernel and systemd messages go to
+# the console (ttyS0) and cannot land in the middle of the JSON.
+install_guestprep() {
+	local m=$1 lib="$1/usr/local/lib/guestprep"
+	mkdir -p "$lib" "$m/usr/local/sbin"
+	cp "$GUESTPREP" "$lib/guestprep"
+	ldd "$GUESTPREP" 2>/dev/null | grep -oE '/[^ ]+' | while read -r so; do
+		cp -L "$so" "$lib/"
+	done
+	if ls "$lib"/ld-linux* >/dev/null 2>&1; then
+		cat >"$m/usr/local/sbin/guestprep" <<'EOF'
+#!/bin/sh
+d=/usr/local/lib/guestprep
+exec $d/ld-linux-x86-64.so.2 --library-path $d $d/guestprep "$@"
+EOF
+		chmod 755 "$m/usr/local/sbin/guestprep"
+	else	# a static binary
+		mv "$lib/guestprep" "$m/usr/local/sbin/guestprep"
+	fi
+	cat >"$m/usr/local/sbin/guestprep-it-run" <<'EOF'
+#!/bin/sh
+# guestprep-it-run NAME ARGS...: guestprep ARGS, its output on ttyS1
+# between "=== NAME begin ===" and "=== NAME end rc=N ===".
+name=$1
+shift
+rc=0
+/usr/local/sbin/guestprep "$@" >/run/gp.out 2>/run/gp.err || rc=$?
+{
+	echo "=== $name begin ==="
+	cat /run/gp.out
+	echo "=== $name end rc=$rc ==="
+	sed "s/^/$name stderr: /" /run/gp.err
+} >/dev/ttyS1
+EOF
+	chmod 755 "$m/usr/local/sbin/guestprep-it-run"
+}
+
+# install_boot_job MNT < SCRIPT: SCRIPT runs once the system is up
+# (after sshd and the network), then the VM powers off, whether the
+# script succeeded or not.
+install_boot_job() {
+	local m=$1
+	cat >"$m/usr/local/sbin/guestprep-it-boot"
+	chmod 755 "$m/usr/local/sbin/guestprep-it-boot"
+	cat >"$m/etc/systemd/system/guestprep-it.service" <<'EOF'
+[Unit]
+Description=guestprep at boot (tests/system)
+After=multi-user.target network-online.target ssh.service
+Wants=network-online.target
+SuccessAction=poweroff
+FailureAction=poweroff
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/guestprep-it-boot
+
+[Install]
+WantedBy=multi-user.target
+EOF
+	ln -sf /etc/systemd/system/guestprep-it.service \
+		"$m/etc/systemd/system/multi-user.target.wants/guestprep-it.service"
+}
+
+# The lines of a boot job that show what the guest has of its network
+# and sshd: its eth0 address and whether port 22 listens.
+GUEST_NET_INFO='ip -4 -o addr show dev eth0 | sed "s/^/net: /" >/dev/ttyS1
+ss -Hltn "sport = :22" | sed "s/^/ssh: /" >/dev/ttyS1'
+
+# boot_vm NAME QEMU-ARGS...: boot under TCG until the guest powers off
+# (the drives and NICs are in the arguments); the console in
+# $WORK/NAME.console, ttyS1 in $WORK/NAME.serial.  SYSTEM_QEMU_TIMEOUT
+# (default 900 s) bounds it.  A guest that does not power off ends the
+# test.
+boot_vm() {
+	local name=$1 timeout=${SYSTEM_QEMU_TIMEOUT:-900} start qrc secs
+	shift
+	: >"$WORK/$name.console"
+	: >"$WORK/$name.serial"
+	start=$(date +%s)
+	timeout "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 \
+		-display none -monitor none -no-reboot "$@" \
+		-serial file:"$WORK/$name.console" \
+		-serial file:"$WORK/$name.serial" >"$WORK/$name.qemu" 2>&1
+	qrc=$?
+	secs=$(( $(date +%s) - start ))
+	if [ "$qrc" -ne 0 ]; then
+		tail -30 "$WORK/$name.console" >&2
+		cat "$WORK/$name.qemu" >&2
+		fail "$name: qemu exit $qrc after $secs s (124: the guest did not power off in ${timeout} s)"
+		finish
+	fi
+	pass "$name: booted, ran its job and powered off in $secs s (TCG)"
+	grep -q 'Linux version' "$WORK/$name.console" ||
+		fail "$name: no kernel messages on the serial console"
+	# The guest clock at power-off: boot, the job and shutdown.
+	sed -n "s/^\[ *\([0-9.]*\)\] reboot: Power down.*/$name: guest uptime at power-off: \1 s/p" \
+		"$WORK/$name.console" | tr -d '\r'
+}
+
+# guest_output BOOT NAME OUT: what `guestprep-it-run NAME` printed
+# during boot BOOT, into OUT; its exit status in $grc.  Fails when
+# there is no JSON.
+guest_output() {
+	tr -d '\r' <"$WORK/$1.serial" >"$WORK/$1.serial.txt"
+	sed -n "/^=== $2 begin ===\$/,/^=== $2 end rc=[0-9]* ===\$/p" \
+		"$WORK/$1.serial.txt" | sed '1d;$d' >"$3"
+	grc=$(sed -n "s/^=== $2 end rc=\([0-9]*\) ===\$/\1/p" "$WORK/$1.serial.txt")
+	grep "^$2 stderr: " "$WORK/$1.serial.txt" | head -5
+	if [ -z "$grc" ] || ! jq -e . "$3" >/dev/null 2>&1; then
+		fail "$1: no JSON output of \"$2\" on ttyS1"
+		tail -30 "$WORK/$1.console" >&2
+		return 1
+	fi
+}
+
+# expect_grc STATUS WHY: the exit status of the last guest_output.
+expect_grc() {
+	if [ "$grc" = "$1" ]; then
+		pass "$2 (exit $grc)"
+	else
+		fail "$2: exit $grc, expected $1"
+	fi
+}
+
+# expect_no_failure FILE: no finding of the report fails or cannot look.
+expect_no_failure() {
+	jq -r '.findings[] | select(.status == "error" or .status == "fail") |
+		"FAIL: \(.status) finding \(.id): \(.message)"' "$1" |
+		tee "$WORK/errors" >&2
+	[ -s "$WORK/errors" ] && failures=$((failures + $(wc -l <"$WORK/errors")))
+	return 0
+}
+
+# report_line LABEL FILE: a report's host and verdict, in one line.
+report_line() {
+	jq -r --arg l "$1" '"\($l): \(.host.os.pretty) \(.host.kernel) boot \(.host.boot): \(.summary.verdict) (pass \(.summary.pass) warn \(.summary.warn) fail \(.summary.fail) skip \(.summary.skip) error \(.summary.error))"' "$2"
 }
 
 command -v jq >/dev/null || skip "jq is needed (apt-get install jq)"

@@ -87,6 +87,35 @@ static void test_usage_errors(void **state)
 	}
 }
 
+/* The password comes from standard input: an argument is refused unseen. */
+static void test_password_command(void **state)
+{
+	struct gp_options o;
+	char *error;
+
+	assert_int_equal(parse(&o, &error, "password", NULL), 0);
+	assert_int_equal(o.command, GP_CMD_PASSWORD);
+	cli_done(&o);
+	assert_int_equal(parse(&o, &error, "password", "-f", "json", NULL), 0);
+	assert_int_equal(o.command, GP_CMD_PASSWORD);
+	assert_int_equal(o.format, GP_FORMAT_JSON);
+	cli_done(&o);
+	assert_int_equal(parse(&o, &error, "password", "Secret12!", NULL),
+			 -EINVAL);
+	assert_non_null(error);
+	assert_null(strstr(error, "Secret12!"));
+	free(error);
+	assert_int_equal(parse(&o, &error, "password", "--format", "json",
+			       "Secret12!", NULL),
+			 -EINVAL);
+	assert_null(strstr(error, "Secret12!"));
+	free(error);
+	assert_int_equal(parse(&o, &error, "password", "-sSecret12!", NULL),
+			 -EINVAL);
+	assert_null(strstr(error, "Secret12!"));
+	free(error);
+}
+
 /* Write a configuration file and load it with the given command line. */
 static int conf(const char *text, struct gp_options *o,
 		struct gp_profile **p, char **error, char **tree)
@@ -197,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_check_options),
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_password_command),
 		cmocka_unit_test(test_config_defaults_and_overrides),
 		cmocka_unit_test(test_command_line_wins),
 		cmocka_unit_test(test_config_errors_name_the_line),

@@ -16,6 +16,7 @@
 
 #include "extchecks.h"
 #include "harness.h"
+#include "report.h"
 #include "util.h"
 
 #define CHECKS "etc/guestprep/checks.d"
@@ -352,6 +353,145 @@ static void offline_tree_runs_nothing(void **state)
 	harness_free(h);
 }
 
+/* What `guestprep list` prints of the site checks of @root and @dir. */
+static char *list_site(const char *root_dir, const char *checks_dir)
+{
+	struct gp_root *root = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(gp_root_new(root_dir, &root), 0);
+	assert_int_equal(extchecks_list(f, root, checks_dir), 0);
+	assert_int_equal(fclose(f), 0);
+	gp_root_free(root);
+	return text;
+}
+
+/* The number of lines of @text that start with "  @id " and hold @what. */
+static size_t lines_with(const char *text, const char *id, const char *what)
+{
+	_cleanup_free_ char *head = strprintf("  %s ", id);
+	size_t n = 0;
+
+	for (const char *l = text; l && *l;) {
+		const char *end = strchr(l, '\n');
+		_cleanup_free_ char *line = strndup(l, end ? (size_t)(end - l)
+							    : strlen(l));
+
+		if (startswith(line, head) && strstr(line, what))
+			n++;
+		l = end ? end + 1 : NULL;
+	}
+	return n;
+}
+
+/*
+ * list names what check would run and, under site.ignored, what it would
+ * refuse (the same entries as the warning's evidence), and runs nothing.
+ */
+static void list_matches_the_run(void **state)
+{
+	char *tree = site_tree();
+	_cleanup_free_ char *dir = tree_file(tree, CHECKS);
+	_cleanup_free_ char *marker = tree_file(tree, "ran");
+	_cleanup_free_ char *body =
+		strprintf("#!/bin/sh\ntouch %s\n%s", marker, good_body + 10);
+	_cleanup_free_ char *other = NULL, *text = NULL, *ok = NULL;
+	const struct gp_finding *f;
+	struct harness *h;
+
+	(void)state;
+	add_check(tree, "ok", body, 0755);
+	add_check(tree, "backup~", body, 0755);
+	add_check(tree, "noexec", body, 0644);
+	add_check(tree, "worldw", body, 0757);
+	add_check(tree, "other", body, 0755);
+	tree_symlink(tree, CHECKS "/out", "/bin/true");
+	tree_mkdir(tree, CHECKS "/subdir");
+	other = tree_file(tree, CHECKS "/other");
+	/* Someone else's, when we may give it away (as root). */
+	if (geteuid() == 0)
+		assert_int_equal(chown(other, 4321, 4321), 0);
+
+	text = list_site(tree, dir);
+	assert_int_equal(access(marker, F_OK), -1);
+	ok = strprintf("%s/ok", dir);
+	assert_int_equal(lines_with(text, "site.ok", ok), 1);
+	assert_int_equal(lines_with(text, "site.backup~", ""), 0);
+	assert_int_equal(lines_with(text, "site.noexec", ""), 0);
+
+	h = run_site(tree, 5, NULL);
+	harness_expect(h, "site.ok", GP_PASS);
+	assert_int_equal(access(marker, F_OK), 0);
+	f = harness_find(h, "site.ignored");
+	assert_non_null(f);
+	assert_int_equal(f->n_evidence, geteuid() == 0 ? 6 : 5);
+	assert_int_equal(lines_with(text, "site.ignored", ""), f->n_evidence);
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		_cleanup_free_ char *line = strprintf("%s: not run",
+						      f->evidence[i]);
+
+		if (lines_with(text, "site.ignored", line) != 1)
+			fail_msg("list lacks \"%s\":\n%s", line, text);
+	}
+	harness_free(h);
+}
+
+/* An untrusted directory: list says so, as check's warning does. */
+static void list_refuses_a_writable_directory(void **state)
+{
+	char *tree = site_tree();
+	_cleanup_free_ char *dir = tree_file(tree, CHECKS);
+	_cleanup_free_ char *text = NULL;
+
+	(void)state;
+	add_check(tree, "fine", good_body, 0755);
+	assert_int_equal(chmod(dir, 0777), 0);
+	text = list_site(tree, dir);
+	assert_int_equal(lines_with(text, "site.fine", ""), 0);
+	assert_int_equal(lines_with(text, "site.ignored", dir), 1);
+}
+
+/* Offline, without --checks-dir: the tree's checks are named, not run. */
+static void list_offline_tree(void **state)
+{
+	char *tree = site_tree();
+	_cleanup_free_ char *text = NULL, *missing = NULL;
+
+	(void)state;
+	add_check(tree, "image", good_body, 0755);
+	text = list_site(tree, NULL);
+	assert_true(startswith(text, "site "));
+	assert_int_equal(lines_with(text, "site.offline", EXTCHECKS_DIR), 1);
+	assert_int_equal(lines_with(text, "site.image", ""), 0);
+
+	/* --checks-dir that cannot be used: said, not fatal. */
+	missing = tree_file(tree, "nonesuch");
+	free(text);
+	text = list_site(tree, missing);
+	assert_int_equal(lines_with(text, "site.ignored", missing), 1);
+}
+
+static void timeout_values(void **state)
+{
+	static const char *const bad[] = { "0", "-1", "86401", "ten", "",
+					   "1.5", "99999999999999999999" };
+	unsigned sec = 0;
+
+	(void)state;
+	assert_int_equal(extchecks_parse_timeout("1", &sec), 0);
+	assert_int_equal(sec, 1);
+	assert_int_equal(extchecks_parse_timeout("86400", &sec), 0);
+	assert_int_equal(sec, 86400);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		sec = 7;
+		assert_int_equal(extchecks_parse_timeout(bad[i], &sec), -EINVAL);
+		assert_int_equal(sec, 7);
+	}
+}
+
 #define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
 
 int main(void)
@@ -371,6 +511,10 @@ int main(void)
 		TEST(symlink_out_of_the_root_is_skipped),
 		TEST(broken_check_leaves_others_running),
 		TEST(offline_tree_runs_nothing),
+		TEST(list_matches_the_run),
+		TEST(list_refuses_a_writable_directory),
+		TEST(list_offline_tree),
+		TEST(timeout_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,9 +89,17 @@ static const struct expect distros[] = {
 	  "symlink to ../usr/lib/os-release" },
 	{ "custom-issue", GP_KIND_UNKNOWN, GP_FAMILY_UNKNOWN, NULL, NULL, NULL,
 	  NULL, NULL, NULL, GP_BOOT_UNKNOWN, NULL },
+	/* Hives of tests/windows/mkhives (windows: winreg). */
+#ifdef HAVE_HIVEX
+	{ "windows", GP_KIND_WINDOWS, GP_FAMILY_WINDOWS, "windows", "10.0.17763",
+	  "Windows Server 2019 Datacenter", "/Windows/System32/config/SOFTWARE",
+	  "x86_64", NULL, GP_BOOT_UNKNOWN, NULL },
+#else
+	/* Built without hivex: by its layout only (see test_winreg_none). */
 	{ "windows", GP_KIND_WINDOWS, GP_FAMILY_WINDOWS, "windows", NULL, NULL,
 	  "/Windows/System32/config/SOFTWARE", NULL, NULL, GP_BOOT_UNKNOWN,
-	  NULL },
+	  "without hivex" },
+#endif
 	{ "freebsd", GP_KIND_FREEBSD, GP_FAMILY_FREEBSD, "freebsd",
 	  "12.1-RELEASE-p3", "FreeBSD 12.1-RELEASE-p3", "/bin/freebsd-version",
 	  "x86_64", NULL, GP_BOOT_UNKNOWN, NULL },

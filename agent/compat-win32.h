@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * windows: mingw.  What the portable core takes from POSIX and the GNU C
+ * library that the Windows C runtime lacks, for guestprep.exe only: the
+ * Windows build includes this header before every file (-include), so
+ * the core's sources stay free of #ifdefs.  agent/compat-win32.c has the
+ * definitions.  The shim system headers beside it (agent/win32/sys/)
+ * stand in for <sys/statvfs.h> and <sys/utsname.h>.
+ */
+#ifndef GUESTPREP_COMPAT_WIN32_H
+#define GUESTPREP_COMPAT_WIN32_H
+
+/* vasprintf() and C99 printf formats (%zu, %llu) from mingw-w64. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+/* 64-bit off_t and st_size, as on Linux. */
+#ifndef _FILE_OFFSET_BITS
+#define _FILE_OFFSET_BITS 64
+#endif
+#ifndef __USE_MINGW_ANSI_STDIO
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+
+/* Linux errno values the core names; any distinct value will do. */
+#ifndef EMEDIUMTYPE
+#define EMEDIUMTYPE 2001
+#endif
+#ifndef ENOMEDIUM
+#define ENOMEDIUM 2002
+#endif
+/* Handles are not inherited by default; O_NOINHERIT says so for fds. */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC _O_NOINHERIT
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+
+/* Windows' stat() never reports a symbolic link. */
+#ifndef S_ISLNK
+#define S_ISLNK(m) 0
+#endif
+
+char *strndup(const char *s, size_t n);
+char *stpcpy(char *dst, const char *src);
+void explicit_bzero(void *p, size_t n);
+int mkostemp(char *tmpl, int flags);
+int fchmod(int fd, mode_t mode);
+int fsync(int fd);
+/* _fullpath(), and the path must exist, as realpath(3) requires. */
+char *realpath(const char *path, char *resolved);
+/* Not in the C runtime; fix mode's diffs only (not in guestprep.exe). */
+FILE *open_memstream(char **ret_buf, size_t *ret_len);
+/*
+ * rename(3) that replaces an existing file, as POSIX's does (the
+ * C runtime's refuses): the report is written beside its target and
+ * renamed over it.
+ */
+int gp_win32_rename(const char *from, const char *to);
+#define rename(from, to) gp_win32_rename(from, to)
+/* strerror() that also knows the errno values above and the POSIX ones. */
+char *gp_win32_strerror(int err);
+#define strerror(err) gp_win32_strerror(err)
+
+#endif

@@ -1,0 +1,297 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# windows: mingw.  guestprep.exe under wine, against a registry prepared
+# with `wine reg`: a Windows Server 2019 that imports (but for the QEMU
+# guest agent), then Remote Desktop denied and the agent removed.  Also
+# version, list, --help, the usage errors of --root and fix mode, --output,
+# and password from a pipe; exit codes must come through wine unchanged.
+#
+# WINDOWS_EXE: the guestprep.exe to test (`make windows-check` sets it).
+# WINE: the wine loader for 64-bit programs (default: wine64 on the PATH,
+# then Debian's /usr/lib/wine/wine64, then wine).  Skips (77) only when
+# there is no wine or it cannot start a fresh prefix.
+
+set -u
+
+: "${WINDOWS_EXE:?set WINDOWS_EXE to guestprep.exe (make windows-check)}"
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+command -v jq >/dev/null || skip "jq is needed (apt-get install jq)"
+test -f "$WINDOWS_EXE" || skip "no $WINDOWS_EXE (make windows)"
+if [ -z "${WINE:-}" ]; then
+	for w in wine64 /usr/lib/wine/wine64 wine; do
+		if command -v "$w" >/dev/null 2>&1; then
+			WINE=$w
+			break
+		fi
+	done
+fi
+[ -n "${WINE:-}" ] || skip "wine is not installed (apt-get install wine wine64)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/guestprep-wine.XXXXXX")
+WINEPREFIX=$WORK/prefix
+WINEDEBUG=-all
+# No Mono or Gecko installer prompts in a fresh prefix.
+WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES
+cleanup() {
+	wineserver -k >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+failures=0
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+pass() {
+	echo "ok: $*"
+}
+
+# gp ARGS...: guestprep.exe under wine; sets $rc, $WORK/out, $WORK/err.
+# Windows ends lines with CRLF: the CR goes, for grep and jq alike.
+gp() {
+	timeout 120 "$WINE" "$WINDOWS_EXE" "$@" >"$WORK/out.raw" 2>"$WORK/err.raw"
+	rc=$?
+	tr -d '\r' <"$WORK/out.raw" >"$WORK/out"
+	tr -d '\r' <"$WORK/err.raw" >"$WORK/err"
+}
+
+expect_rc() {
+	if [ "$rc" -eq "$1" ]; then
+		pass "$2 (exit $rc)"
+	else
+		fail "$2: exit $rc, expected $1"
+		sed 's/^/    stderr: /' "$WORK/err" >&2
+	fi
+}
+
+# expect_status ID STATUS: in the JSON report in $WORK/out.
+expect_status() {
+	got=$(jq -r --arg id "$1" \
+		'[.findings[] | select(.id == $id) | .status] | join(",")' \
+		"$WORK/out" 2>/dev/null)
+	if [ "$got" = "$2" ]; then
+		pass "$1 is $2"
+	else
+		fail "$1 is \"$got\", expected $2"
+		jq -c --arg id "$1" '.findings[] | select(.id == $id)' \
+			"$WORK/out" >&2 2>/dev/null
+	fi
+}
+
+# expect_grep PATTERN FILE WHAT
+expect_grep() {
+	if grep -q -- "$1" "$2"; then
+		pass "$3"
+	else
+		fail "$3: no \"$1\" in:"
+		sed 's/^/    /' "$2" >&2
+	fi
+}
+
+# The exit code the report's verdict calls for.
+verdict_rc() {
+	case $(jq -r .summary.verdict "$WORK/out") in
+	ready) echo 0 ;;
+	warnings) echo 1 ;;
+	*) echo 2 ;;
+	esac
+}
+
+reg() {
+	timeout 60 "$WINE" reg "$@" >"$WORK/reg.log" 2>&1 ||
+		fail "wine reg $*: $(tr -d '\r' <"$WORK/reg.log")"
+}
+
+echo "wine: $WINE ($("$WINE" --version 2>/dev/null | tr -d '\r'))"
+timeout 300 "$WINE" wineboot -i >"$WORK/wineboot.log" 2>&1 ||
+	skip "wine cannot start a prefix: $(tail -n 3 "$WORK/wineboot.log")"
+timeout 60 "$WINE" cmd /c exit 0 >/dev/null 2>&1 ||
+	skip "wine cannot run a 64-bit program ($WINE)"
+
+# ---- commands that look at nothing ---------------------------------------
+gp version
+expect_rc 0 "version"
+expect_grep '^guestprep [0-9]' "$WORK/out" "version names guestprep"
+expect_grep '^features:.*win32' "$WORK/out" "version lists the win32 feature"
+gp --help
+expect_rc 0 "--help"
+expect_grep 'Usage: guestprep check' "$WORK/out" "--help shows the usage"
+gp list
+expect_rc 0 "list"
+expect_grep 'windows_rdp\.enabled' "$WORK/out" "list has the Windows checks"
+if grep -q '^sshd ' "$WORK/out"; then
+	fail "list has the Linux plugins"
+else
+	pass "list has no Linux plugin"
+fi
+gp check --root 'C:\'
+expect_rc 64 "check --root"
+expect_grep 'root is not available in guestprep.exe' "$WORK/err" \
+	"--root is refused"
+for cmd in fix undo history; do
+	gp $cmd
+	expect_rc 64 "$cmd"
+	expect_grep 'fix mode is not available in guestprep.exe yet' \
+		"$WORK/err" "$cmd says to run guestprep fix from Linux"
+done
+gp check --only nosuch.check
+expect_rc 64 "check --only with an unknown check"
+gp check --format yaml
+expect_rc 64 "check --format yaml"
+
+# ---- password from a pipe --------------------------------------------------
+printf 'Guest-Prep2019\n' | timeout 60 "$WINE" "$WINDOWS_EXE" password \
+	>"$WORK/out" 2>"$WORK/err"
+rc=$?
+expect_rc 0 "a strong password is accepted"
+printf 'password\n' | timeout 60 "$WINE" "$WINDOWS_EXE" password -f json \
+	>"$WORK/out.raw" 2>"$WORK/err"
+rc=$?
+expect_rc 2 "a weak password is rejected"
+tr -d '\r' <"$WORK/out.raw" >"$WORK/out"
+if jq -e . "$WORK/out" >/dev/null 2>&1; then
+	pass "password -f json writes JSON"
+else
+	fail "password -f json: not JSON: $(cat "$WORK/out")"
+fi
+timeout 60 "$WINE" "$WINDOWS_EXE" password </dev/null >/dev/null 2>&1
+rc=$?
+expect_rc 64 "no password on standard input"
+
+# ---- a Windows Server 2019 ready but for the QEMU guest agent --------------
+CV='HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+CCS='HKLM\SYSTEM\CurrentControlSet'
+TS="$CCS\\Control\\Terminal Server"
+FW="$CCS\\Services\\SharedAccess\\Parameters\\FirewallPolicy"
+reg add "$CV" /v ProductName /t REG_SZ /d "Windows Server 2019 Datacenter" /f
+reg add "$CV" /v CurrentVersion /t REG_SZ /d 6.3 /f
+reg add "$CV" /v CurrentBuildNumber /t REG_SZ /d 17763 /f
+reg add "$CV" /v CurrentBuild /t REG_SZ /d 17763 /f
+reg add "$CV" /v CurrentMajorVersionNumber /t REG_DWORD /d 10 /f
+reg add "$CV" /v CurrentMinorVersionNumber /t REG_DWORD /d 0 /f
+reg add "$CV" /v EditionID /t REG_SZ /d ServerDatacenter /f
+reg add "$CV" /v InstallationType /t REG_SZ /d Server /f
+"$WINE" reg delete "$CV" /v CSDVersion /f >/dev/null 2>&1
+reg add "$CCS\\Control\\ProductOptions" /v ProductType /t REG_SZ /d ServerNT /f
+reg add "$TS" /v fDenyTSConnections /t REG_DWORD /d 0 /f
+reg add "$TS\\WinStations\\RDP-Tcp" /v PortNumber /t REG_DWORD /d 3389 /f
+for p in DomainProfile StandardProfile PublicProfile; do
+	reg add "$FW\\$p" /v EnableFirewall /t REG_DWORD /d 1 /f
+done
+reg add "$FW\\FirewallRules" /v RemoteDesktop-UserMode-In-TCP /t REG_SZ /f /d \
+	'v2.20|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=3389|App=%SystemRoot%\system32\svchost.exe|Svc=termservice|Name=@FirewallAPI.dll,-28775|Desc=@FirewallAPI.dll,-28756|EmbedCtxt=@FirewallAPI.dll,-28752|'
+# virtio-win's drivers as their INFs install them, with their files.
+driver() {
+	reg add "$CCS\\Services\\$1" /v Type /t REG_DWORD /d 1 /f
+	reg add "$CCS\\Services\\$1" /v Start /t REG_DWORD /d "$2" /f
+	reg add "$CCS\\Services\\$1" /v ErrorControl /t REG_DWORD /d 1 /f
+	reg add "$CCS\\Services\\$1" /v ImagePath /t REG_EXPAND_SZ /f \
+		/d "\\SystemRoot\\System32\\drivers\\$1.sys"
+	reg add "$CCS\\Services\\$1" /v Group /t REG_SZ /d "$3" /f
+	printf 'MZ\220' >"$WINEPREFIX/drive_c/windows/system32/drivers/$1.sys"
+}
+driver viostor 0 "SCSI miniport"
+driver netkvm 3 NDIS
+reg add "$CCS\\Services\\QEMU-GA" /v Start /t REG_DWORD /d 2 /f
+reg add "$CCS\\Services\\QEMU-GA" /v ImagePath /t REG_EXPAND_SZ /f \
+	/d '"C:\Program Files\Qemu-ga\qemu-ga.exe" -d'
+
+gp check --format json
+expect_rc 2 "check of a server with the QEMU guest agent"
+if jq -e . "$WORK/out" >/dev/null 2>&1; then
+	pass "check --format json writes JSON"
+	cp "$WORK/out" "$WORK/first.json"
+else
+	fail "check --format json: not JSON"
+fi
+expect_status windows_os.version pass
+expect_status windows_os.architecture pass
+expect_status windows_rdp.enabled pass
+expect_status windows_rdp.port pass
+expect_status windows_rdp.firewall pass
+expect_status windows_virtio.storage pass
+expect_status windows_virtio.network pass
+expect_status windows_qemu_ga.installed fail
+expect_status disk_space.inodes pass
+# No --disk, and wine has no \\.\PhysicalDrive0: the disk checks skip.
+for id in windows_disk.partition_table windows_disk.filesystem \
+	windows_disk.size; do
+	got=$(jq -r --arg id "$id" '.findings[] | select(.id == $id) | .status' \
+		"$WORK/out")
+	case $got in
+	pass | fail | skip) pass "$id is $got" ;;
+	*) fail "$id is \"$got\"" ;;
+	esac
+done
+echo "host: $(jq -c .host "$WORK/out")"
+for q in '.host.os.family == "windows"' '.host.arch == "x86_64"' \
+	'.host.os.pretty == "Windows Server 2019 Datacenter"' \
+	'.host.os.edition == "ServerDatacenter"' \
+	'.import.platform == "Windows Server 2019"' \
+	'.import.os_type == "windows"' '.root == "/"' \
+	'[.findings[].plugin] | all(test("^(windows_|disk_space$)"))'; do
+	if jq -e "$q" "$WORK/out" >/dev/null; then
+		pass "report: $q"
+	else
+		fail "report: not $q"
+	fi
+done
+
+# ---- Remote Desktop denied, the agent gone ---------------------------------
+reg add "$TS" /v fDenyTSConnections /t REG_DWORD /d 1 /f
+reg delete "$CCS\\Services\\QEMU-GA" /f
+gp check --format json
+expect_rc 2 "check with Remote Desktop denied"
+expect_status windows_rdp.enabled fail
+expect_status windows_qemu_ga.installed pass
+expect_status windows_os.version pass
+expect_status windows_virtio.storage pass
+test "$rc" -eq "$(verdict_rc)" || fail "exit $rc does not match the verdict"
+
+# ---- and allowed again: a ready server --------------------------------------
+reg add "$TS" /v fDenyTSConnections /t REG_DWORD /d 0 /f
+gp check --format json --only windows_os,windows_rdp,windows_virtio,windows_qemu_ga
+expect_rc 0 "check of a ready server"
+expect_grep '"verdict": *"ready"' "$WORK/out" "the verdict is ready"
+
+# ---- options: --output, --set, --profile, --skip, text ---------------------
+out_win="Z:$(echo "$WORK/report.json" | tr / '\\')"
+echo stale >"$WORK/report.json"
+gp check --format json --output "$out_win" --skip disk_space,windows_disk
+expect_rc 0 "check --output over an existing file"
+tr -d '\r' <"$WORK/report.json" >"$WORK/out"
+if jq -e '.summary.verdict == "ready"' "$WORK/out" >/dev/null 2>&1; then
+	pass "--output wrote the report"
+else
+	fail "--output: $(head -c 200 "$WORK/report.json")"
+fi
+if ls "$WORK"/report.json.* >/dev/null 2>&1; then
+	fail "--output left a temporary file"
+else
+	pass "--output left no temporary file"
+fi
+gp check --format json --only windows_rdp --set windows.rdp_port=3390
+expect_rc 2 "check --set windows.rdp_port=3390"
+expect_status windows_rdp.port fail
+gp check --format json --profile alibaba-2018 --only windows_os
+case $rc in
+0 | 1 | 2) pass "check --profile alibaba-2018 (exit $rc)" ;;
+*) fail "check --profile alibaba-2018: exit $rc" ;;
+esac
+gp check --only windows_rdp --color never
+expect_rc 0 "check --format text"
+expect_grep 'windows_rdp\.enabled' "$WORK/out" "the text report names the findings"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)" >&2
+	exit 1
+fi
+echo "PASS: guestprep.exe under wine"
+exit 0
