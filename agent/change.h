@@ -19,6 +19,7 @@ enum gp_change_kind {
 	GP_CHANGE_REMOVE,	/* remove a file or a symlink */
 	GP_CHANGE_SYMLINK,	/* make or replace a symlink */
 	GP_CHANGE_COMMAND,	/* run a program */
+	GP_CHANGE_REGISTRY,	/* set a value of the live Windows registry */
 };
 
 struct gp_change {
@@ -36,6 +37,16 @@ struct gp_change {
 	char **undo_argv;	/* what reverts it, or NULL */
 	unsigned flags;		/* GP_CMD_* */
 	char **replaces;	/* files the journal keeps before it runs */
+
+	/*
+	 * registry: path is "HKLM\KEY", value the value's name ("" the
+	 * default), data/len and reg_type what it is set to (winreg.h's
+	 * types, strings UTF-16LE with their NUL); existed, old_reg_type
+	 * and old_data/old_len what the planner read.
+	 */
+	char *value;
+	unsigned reg_type;
+	unsigned old_reg_type;
 
 	/* The path as the planner saw it. */
 	bool existed;

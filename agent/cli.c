@@ -45,6 +45,10 @@ void cli_help(FILE *f)
 	      "      --chroot         with --root, run guest commands chrooted into it\n"
 	      "                       (otherwise they are reported as manual steps)\n"
 	      "\n"
+	      "Options of undo:\n"
+	      "      --force          put back registry values changed since the fix\n"
+	      "                       run (guestprep.exe; files are always put back)\n"
+	      "\n"
 	      "Exit status: 0 ready, 1 ready with warnings, 2 not ready,\n"
 	      "             64 usage or configuration error, 70 internal error.\n"
 	      "             password: 0 accepted, 2 rejected, 64 no usable input.\n",
@@ -140,6 +144,7 @@ enum {
 	OPT_COLOR,
 	OPT_VERSION,
 	OPT_REMOVE_PACKAGES,
+	OPT_FORCE,
 	OPT_CHROOT,
 	OPT_CHECKS_DIR,
 	OPT_CHECKS_TIMEOUT,
@@ -162,6 +167,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "remove-packages", no_argument, NULL, OPT_REMOVE_PACKAGES },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "chroot", no_argument, NULL, OPT_CHROOT },
 	{ "checks-dir", required_argument, NULL, OPT_CHECKS_DIR },
 	{ "checks-timeout", required_argument, NULL, OPT_CHECKS_TIMEOUT },
@@ -230,6 +236,9 @@ static int apply_option(struct gp_options *o, int c, const char *arg,
 		return 0;
 	case OPT_REMOVE_PACKAGES:
 		o->remove_packages = true;
+		return 0;
+	case OPT_FORCE:
+		o->force = true;
 		return 0;
 	case OPT_CHROOT:
 		o->chroot = true;

@@ -53,6 +53,7 @@ struct gp_options {
 	bool dry_run;
 	bool yes;
 	bool remove_packages;
+	bool force;		/* undo: put back what changed since the run */
 	bool chroot;		/* run guest commands chrooted in --root */
 	char *run_id;		/* undo RUN-ID */
 	/* site checks (agent/extchecks.h) */

@@ -146,6 +146,8 @@ char *gp_win32_strerror(int err)
 		return "Too many levels of symbolic links";
 	case ENOTSUP:
 		return "Not supported";
+	case ESTALE:
+		return "Stale file handle";
 	default:
 		return strerror(err);
 	}

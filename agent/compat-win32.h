@@ -37,6 +37,9 @@
 #ifndef ENOMEDIUM
 #define ENOMEDIUM 2002
 #endif
+#ifndef ESTALE
+#define ESTALE 2003
+#endif
 /* Handles are not inherited by default; O_NOINHERIT says so for fds. */
 #ifndef O_CLOEXEC
 #define O_CLOEXEC _O_NOINHERIT

@@ -5,7 +5,6 @@
 #include <time.h>
 
 #include "caps.h"
-#include "exec.h"
 #include "fixrun.h"
 #include "journal.h"
 #include "session.h"
@@ -61,7 +60,8 @@ static int apply_plan(struct gp_session *s, struct gp_plan *plan,
 			c->state = GP_CHANGE_MANUAL;
 			continue;
 		}
-		c->result = journal_apply(j, c, exec_command);
+		/* NULL: the platform's runner (exec_command() on Linux). */
+		c->result = journal_apply(j, c, NULL);
 		c->state = c->result < 0 ? GP_CHANGE_FAILED : GP_CHANGE_APPLIED;
 		failed = c->result < 0;
 	}
@@ -159,7 +159,8 @@ int fix_undo(struct gp_options *o)
 	rc = open_writable_root(o, &root);
 	if (rc)
 		goto out;
-	r = journal_undo(root, o->run_id, exec_command, &res);
+	journal_set_undo_force(o->force);
+	r = journal_undo(root, o->run_id, NULL, &res);
 	if (r == -ENOENT && !o->run_id) {
 		printf("Nothing to undo in %s%s.\n", o->root, JOURNAL_DIR);
 		rc = GP_EXIT_READY;
@@ -230,10 +231,12 @@ int fix_history(struct gp_options *o)
 		printf("No fix runs recorded in %s%s.\n", o->root, JOURNAL_DIR);
 	for (size_t i = 0; i < n; i++) {
 		char when[32] = "?";
-		struct tm tm;
+		/* gmtime(), not gmtime_r(): one thread, and the Windows C
+		 * runtime has no gmtime_r (guestprep.exe shares this file). */
+		const struct tm *tm = gmtime(&runs[i].started);
 
-		if (gmtime_r(&runs[i].started, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", &tm);
+		if (tm)
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%SZ", tm);
 		printf("%-28s %s  %3zu change%s  %s\n", runs[i].id, when,
 		       runs[i].n_changes, runs[i].n_changes == 1 ? " " : "s",
 		       runs[i].undone ? "undone" :

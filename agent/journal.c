@@ -22,7 +22,7 @@
  * match (torn by a crash) is ignored.  The records:
  *
  *   run      id, started (s.ns), version, pid
- *   intent   seq, kind (write|remove|symlink|command), path, via (the
+ *   intent   seq, kind (write|remove|symlink|command|registry), path, via (the
  *            link a write went through), temp (the temporary name about
  *            to be used), dir + datime + dmtime (the directory the change
  *            modifies, and its times before), size (a write), mode (of
@@ -47,6 +47,11 @@
  *
  * A files/N.xattr line is an escaped attribute name, a space, and its
  * escaped value.
+ *
+ * The records themselves, reading runs back, undo's order and history
+ * are in journal-record.c, shared with guestprep.exe (journal-win32.c),
+ * which journals registry changes (kind=registry, see there); this file
+ * is the POSIX side: files, directories, commands, locking.
  */
 #include "config.h"
 
@@ -64,778 +69,13 @@
 #include "guestprep/fix.h"
 #include "guestprep/macro.h"
 #include "exec.h"
-#include "journal.h"
+#include "journal-internal.h"
 #include "util.h"
 
-#define JOURNAL_HEADER "guestprep-journal 1\n"
-#define JOURNAL_FILE   "journal"
 #define FILES_DIR      "files"
-#define JOURNAL_MAX    (64u << 20)
 #define COPY_CHUNK     (64u << 10)
 #define TEMP_SUFFIX    ".guestprep-"
 #define TEMP_RANDOM    6
-/* " sum=" and eight hex digits. */
-#define SUM_LEN 13
-
-static const char *const kind_names[] = {
-	[GP_CHANGE_WRITE] = "write",
-	[GP_CHANGE_REMOVE] = "remove",
-	[GP_CHANGE_SYMLINK] = "symlink",
-	[GP_CHANGE_COMMAND] = "command",
-};
-
-/* ---- the test hook ----------------------------------------------------- */
-
-static unsigned stop_after;
-static unsigned steps;
-
-void journal_test_stop_after(unsigned step)
-{
-	stop_after = step;
-}
-
-static void steps_reset(void)
-{
-	const char *env = getenv("GUESTPREP_JOURNAL_STOP_AFTER");
-	unsigned long long n;
-
-	steps = 0;
-	if (env && parse_u64(env, &n) == 0 && n <= UINT_MAX)
-		stop_after = (unsigned)n;
-}
-
-/* One more step is on disk: a test may end the process here, as a crash. */
-static void step_done(void)
-{
-	steps++;
-	if (stop_after && steps == stop_after)
-		_exit(99);
-}
-
-/* ---- records ----------------------------------------------------------- */
-
-static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
-{
-	const unsigned char *p = data;
-
-	while (len--) {
-		h ^= *p++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-#define FNV_INIT 0xcbf29ce484222325ull
-
-static uint32_t line_sum(const char *s, size_t len)
-{
-	uint64_t h = fnv1a(s, len, FNV_INIT);
-
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-/* A record (or any text) being built; the first error sticks. */
-struct rec {
-	char *buf;
-	size_t len, cap;
-	int err;
-};
-
-static void rec_done(struct rec *r)
-{
-	free(r->buf);
-	r->buf = NULL;
-	r->len = r->cap = 0;
-}
-
-static void rec_put(struct rec *r, const char *s, size_t n)
-{
-	if (r->err)
-		return;
-	if (r->len + n + 1 > r->cap) {
-		size_t cap = (r->len + n + 1) * 2;
-		char *p = realloc(r->buf, cap);
-
-		if (!p) {
-			r->err = -ENOMEM;
-			return;
-		}
-		r->buf = p;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, s, n);
-	r->len += n;
-	r->buf[r->len] = '\0';
-}
-
-/* For numbers and keys only: anything longer is a bug. */
-_printf_(2, 3)
-static void rec_printf(struct rec *r, const char *fmt, ...)
-{
-	char s[128];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(s, sizeof(s), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(s)) {
-		r->err = r->err ? r->err : -EINVAL;
-		return;
-	}
-	rec_put(r, s, (size_t)n);
-}
-
-static void rec_escape(struct rec *r, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '\\')
-			rec_printf(r, "\\x%02x", c);
-		else
-			rec_put(r, s + i, 1);
-	}
-}
-
-static void rec_str(struct rec *r, const char *key, const char *s)
-{
-	rec_printf(r, " %s=", key);
-	rec_escape(r, s, strlen(s));
-}
-
-static void rec_time(struct rec *r, const char *key, const struct timespec *ts)
-{
-	rec_printf(r, " %s=%lld.%09ld", key, (long long)ts->tv_sec,
-		   (long)ts->tv_nsec);
-}
-
-static void rec_strv(struct rec *r, const char *key, char *const *strv)
-{
-	for (; strv && *strv; strv++)
-		rec_str(r, key, *strv);
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The journal file being appended to. */
-struct jfile {
-	int fd;
-	bool torn;	/* a write failed half way: start a fresh line */
-};
-
-/* Seal @r with its sum, append it and make it durable. */
-static int jfile_write(struct jfile *f, struct rec *r)
-{
-	int ret;
-
-	rec_printf(r, " sum=%08" PRIx32 "\n", line_sum(r->buf, r->len));
-	if (r->err)
-		return r->err;
-	if (f->torn) {
-		ret = write_all(f->fd, "\n", 1);
-		if (ret < 0)
-			return ret;
-		f->torn = false;
-	}
-	ret = write_all(f->fd, r->buf, r->len);
-	if (ret < 0) {
-		f->torn = true;
-		return ret;
-	}
-	if (fsync(f->fd) < 0)
-		return -errno;
-	step_done();
-	return 0;
-}
-
-/* The common short records: "TYPE seq=N" and an optional error. */
-static int jfile_seq(struct jfile *f, const char *type, unsigned seq, int err)
-{
-	_cleanup_(rec_done) struct rec r = { 0 };
-
-	rec_printf(&r, "%s seq=%u", type, seq);
-	if (err < 0)
-		rec_printf(&r, " error=%d", -err);
-	return jfile_write(f, &r);
-}
-
-/* ---- parsing ----------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Undo rec_escape() in place; returns the length, or -EBADMSG. */
-static ssize_t unescape(char *s)
-{
-	char *out = s;
-
-	for (const char *p = s; *p; p++) {
-		int hi, lo;
-
-		if (*p != '\\') {
-			*out++ = *p;
-			continue;
-		}
-		if (p[1] != 'x' || (hi = hexval(p[2])) < 0 ||
-		    (lo = hexval(p[3])) < 0)
-			return -EBADMSG;
-		*out++ = (char)(hi << 4 | lo);
-		p += 3;
-	}
-	*out = '\0';
-	return out - s;
-}
-
-struct field {
-	char *key;
-	char *value;
-};
-
-/* One record, split in place into its type and fields. */
-struct line {
-	char *type;
-	struct field *fields;
-	size_t n;
-};
-
-static void line_done(struct line *l)
-{
-	free(l->fields);
-	l->fields = NULL;
-	l->n = 0;
-}
-
-/* Check and strip the sum of @s (one line, no newline). */
-static bool line_verify(char *s, size_t len)
-{
-	char *sum;
-	uint32_t want = 0;
-
-	if (len < SUM_LEN)
-		return false;
-	sum = s + len - SUM_LEN;
-	if (memcmp(sum, " sum=", 5) != 0)
-		return false;
-	for (int i = 5; i < SUM_LEN; i++) {
-		int v = hexval(sum[i]);
-
-		if (v < 0)
-			return false;
-		want = want << 4 | (uint32_t)v;
-	}
-	if (line_sum(s, len - SUM_LEN) != want)
-		return false;
-	*sum = '\0';
-	return true;
-}
-
-static int line_split(char *s, struct line *l)
-{
-	char *save = NULL, *tok;
-	ssize_t len;
-
-	l->type = strtok_r(s, " ", &save);
-	l->fields = NULL;
-	l->n = 0;
-	if (!l->type)
-		return -EBADMSG;
-	while ((tok = strtok_r(NULL, " ", &save))) {
-		char *eq = strchr(tok, '=');
-		struct field *f;
-
-		if (!eq)
-			return -EBADMSG;
-		*eq = '\0';
-		/* Paths and arguments never hold a NUL: refuse, not cut. */
-		len = unescape(eq + 1);
-		if (len < 0 || (size_t)len != strlen(eq + 1))
-			return -EBADMSG;
-		f = realloc(l->fields, (l->n + 1) * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		l->fields = f;
-		f[l->n++] = (struct field){ tok, eq + 1 };
-	}
-	return 0;
-}
-
-static const char *line_get(const struct line *l, const char *key)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->fields[i].key, key) == 0)
-			return l->fields[i].value;
-	return NULL;
-}
-
-static int parse_num(const char *s, int base, unsigned long long *ret)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EBADMSG;
-	errno = 0;
-	*ret = strtoull(s, &end, base);
-	return errno || *end ? -EBADMSG : 0;
-}
-
-static int line_num(const struct line *l, const char *key, int base,
-		    unsigned long long *ret)
-{
-	return parse_num(line_get(l, key), base, ret);
-}
-
-/* "SEC.NSEC" as rec_time() writes it (SEC may be negative). */
-static int line_time(const struct line *l, const char *key,
-		     struct timespec *ret)
-{
-	const char *s = line_get(l, key);
-	unsigned long long ns;
-	char *dot;
-	long long sec;
-
-	if (!s)
-		return -EBADMSG;
-	errno = 0;
-	sec = strtoll(s, &dot, 10);
-	if (errno || dot == s || *dot != '.' ||
-	    parse_num(dot + 1, 10, &ns) < 0 || ns >= 1000000000ull)
-		return -EBADMSG;
-	ret->tv_sec = (time_t)sec;
-	ret->tv_nsec = (long)ns;
-	return 0;
-}
-
-/* Every value of @key, in order (NULL when there is none). */
-static int line_strv(const struct line *l, const char *key, char ***ret)
-{
-	char **v = NULL;
-
-	for (size_t i = 0; i < l->n; i++) {
-		if (strcmp(l->fields[i].key, key) != 0)
-			continue;
-		if (strv_push(&v, l->fields[i].value) < 0) {
-			strv_free(v);
-			return -ENOMEM;
-		}
-	}
-	*ret = v;
-	return 0;
-}
-
-static int dup_field(const struct line *l, const char *key, bool required,
-		     char **ret)
-{
-	const char *v = line_get(l, key);
-
-	if (!v)
-		return required ? -EBADMSG : 0;
-	*ret = strdup(v);
-	return *ret ? 0 : -ENOMEM;
-}
-
-/* ---- a run as read back ------------------------------------------------ */
-
-struct jsaved {
-	bool existed;
-	bool link;
-	mode_t mode;
-	uid_t uid;
-	gid_t gid;
-	struct timespec times[2];	/* atime, mtime */
-	unsigned long long size;
-	char *backup;
-	char *xattrs;
-	char *target;
-};
-
-struct jchange {
-	unsigned seq;
-	enum gp_change_kind kind;
-	char *path;
-	char *temp;
-	char *dir;
-	bool has_dir_times;
-	struct timespec dir_times[2];
-	char **argv;
-	char **undo_argv;
-	unsigned flags;
-	char **mkdirs;
-	char **revert_temps;
-	bool saved;
-	struct jsaved orig;
-	bool done, failed, reverted;
-	bool keeps;		/* a command whose files are kept */
-};
-
-struct jrun {
-	char *id;
-	char *version;
-	struct timespec started;
-	struct jchange *changes;
-	size_t n;
-	bool complete, undone;
-	bool ends_in_newline;
-};
-
-static void jchange_done(struct jchange *c)
-{
-	free(c->path);
-	free(c->temp);
-	free(c->dir);
-	strv_free(c->argv);
-	strv_free(c->undo_argv);
-	strv_free(c->mkdirs);
-	strv_free(c->revert_temps);
-	free(c->orig.backup);
-	free(c->orig.xattrs);
-	free(c->orig.target);
-}
-
-static void jrun_done(struct jrun *run)
-{
-	for (size_t i = 0; i < run->n; i++)
-		jchange_done(&run->changes[i]);
-	free(run->changes);
-	free(run->id);
-	free(run->version);
-	memset(run, 0, sizeof(*run));
-}
-
-static struct jchange *jrun_find(struct jrun *run, unsigned long long seq)
-{
-	for (size_t i = run->n; i-- > 0;)
-		if (run->changes[i].seq == seq)
-			return &run->changes[i];
-	return NULL;
-}
-
-static int parse_kind(const char *s, enum gp_change_kind *ret)
-{
-	for (size_t i = 0; s && i < ARRAY_SIZE(kind_names); i++)
-		if (strcmp(s, kind_names[i]) == 0) {
-			*ret = (enum gp_change_kind)i;
-			return 0;
-		}
-	return -EBADMSG;
-}
-
-static int parse_intent_fields(struct jchange *c, const struct line *l)
-{
-	unsigned long long flags = 0;
-	int r;
-
-	if (c->kind == GP_CHANGE_COMMAND) {
-		if (line_get(l, "flags") &&
-		    line_num(l, "flags", 10, &flags) < 0)
-			return -EBADMSG;
-		c->flags = (unsigned)flags;
-		r = line_strv(l, "arg", &c->argv);
-		if (r == 0)
-			r = line_strv(l, "undo", &c->undo_argv);
-		if (r == 0 && !c->argv)
-			r = -EBADMSG;
-		c->keeps = line_get(l, "keep") != NULL;
-		return r;
-	}
-	r = dup_field(l, "path", true, &c->path);
-	if (r == 0)
-		r = dup_field(l, "temp", false, &c->temp);
-	if (r == 0)
-		r = dup_field(l, "dir", false, &c->dir);
-	if (r == 0 && c->dir)
-		c->has_dir_times =
-			line_time(l, "datime", &c->dir_times[0]) == 0 &&
-			line_time(l, "dmtime", &c->dir_times[1]) == 0;
-	return r;
-}
-
-static int parse_intent(struct jrun *run, const struct line *l)
-{
-	unsigned long long seq;
-	struct jchange *c;
-
-	if (line_num(l, "seq", 10, &seq) < 0 || seq > UINT_MAX)
-		return -EBADMSG;
-	c = realloc(run->changes, (run->n + 1) * sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	run->changes = c;
-	c = &run->changes[run->n++];
-	memset(c, 0, sizeof(*c));
-	c->seq = (unsigned)seq;
-	/* A kept file is restored as the original of a write is. */
-	if (line_get(l, "kind") && strcmp(line_get(l, "kind"), "keep") == 0)
-		c->kind = GP_CHANGE_WRITE;
-	else if (parse_kind(line_get(l, "kind"), &c->kind) < 0)
-		return -EBADMSG;
-	return parse_intent_fields(c, l);
-}
-
-/* A plain name in files/, never a path. */
-static bool backup_name_ok(const char *s)
-{
-	return s && *s && *s != '.' && !strchr(s, '/');
-}
-
-static int parse_saved_file(struct jsaved *o, const struct line *l)
-{
-	int r;
-
-	if (line_num(l, "size", 10, &o->size) < 0)
-		return -EBADMSG;
-	r = dup_field(l, "backup", true, &o->backup);
-	if (r == 0)
-		r = dup_field(l, "xattrs", false, &o->xattrs);
-	if (r == 0 && (!backup_name_ok(o->backup) ||
-		       (o->xattrs && !backup_name_ok(o->xattrs))))
-		r = -EBADMSG;
-	return r;
-}
-
-static int parse_saved(struct jchange *c, const struct line *l)
-{
-	struct jsaved *o = &c->orig;
-	unsigned long long existed, mode, uid, gid;
-	const char *type;
-
-	if (line_num(l, "existed", 10, &existed) < 0 || existed > 1)
-		return -EBADMSG;
-	c->saved = true;
-	o->existed = existed;
-	if (!o->existed)
-		return 0;
-	type = line_get(l, "type");
-	if (!type || line_num(l, "mode", 8, &mode) < 0 ||
-	    line_num(l, "uid", 10, &uid) < 0 ||
-	    line_num(l, "gid", 10, &gid) < 0 ||
-	    line_time(l, "atime", &o->times[0]) < 0 ||
-	    line_time(l, "mtime", &o->times[1]) < 0 || mode > 07777)
-		return -EBADMSG;
-	o->mode = (mode_t)mode;
-	o->uid = (uid_t)uid;
-	o->gid = (gid_t)gid;
-	if (strcmp(type, "link") == 0) {
-		o->link = true;
-		return dup_field(l, "target", true, &o->target);
-	}
-	if (strcmp(type, "file") != 0)
-		return -EBADMSG;
-	return parse_saved_file(o, l);
-}
-
-static int push_field(const struct line *l, const char *key, char ***strv)
-{
-	const char *v = line_get(l, key);
-
-	return v ? strv_push(strv, v) : -EBADMSG;
-}
-
-static int parse_change_record(struct jrun *run, const struct line *l)
-{
-	unsigned long long seq;
-	struct jchange *c;
-
-	if (line_num(l, "seq", 10, &seq) < 0)
-		return -EBADMSG;
-	c = jrun_find(run, seq);
-	if (!c)
-		return -EBADMSG;
-	if (strcmp(l->type, "saved") == 0)
-		return parse_saved(c, l);
-	if (strcmp(l->type, "mkdir") == 0)
-		return push_field(l, "path", &c->mkdirs);
-	if (strcmp(l->type, "revert") == 0)
-		return push_field(l, "temp", &c->revert_temps);
-	if (strcmp(l->type, "done") == 0)
-		c->done = true;
-	else if (strcmp(l->type, "failed") == 0)
-		c->failed = true;
-	else if (strcmp(l->type, "reverted") == 0)
-		c->reverted = true;
-	return 0;
-}
-
-static int parse_record(struct jrun *run, const struct line *l)
-{
-	const char *t = l->type;
-
-	if (strcmp(t, "run") == 0) {
-		if (line_time(l, "started", &run->started) < 0)
-			return -EBADMSG;
-		return dup_field(l, "version", false, &run->version);
-	}
-	if (strcmp(t, "intent") == 0)
-		return parse_intent(run, l);
-	if (strcmp(t, "end") == 0) {
-		run->complete = true;
-		return 0;
-	}
-	if (strcmp(t, "undone") == 0) {
-		run->undone = true;
-		return 0;
-	}
-	if (strcmp(t, "saved") == 0 || strcmp(t, "mkdir") == 0 ||
-	    strcmp(t, "revert") == 0 || strcmp(t, "done") == 0 ||
-	    strcmp(t, "failed") == 0 || strcmp(t, "reverted") == 0)
-		return parse_change_record(run, l);
-	return 0;	/* a later minor version's record: not needed to undo */
-}
-
-static int parse_line(struct jrun *run, char *s, size_t len)
-{
-	_cleanup_(line_done) struct line l = { 0 };
-	int r;
-
-	/* A line torn by a crash was never acted upon. */
-	if (!line_verify(s, len))
-		return 0;
-	r = line_split(s, &l);
-	if (r < 0)
-		return r;
-	return parse_record(run, &l);
-}
-
-static int jrun_parse(struct jrun *run, char *data, size_t size)
-{
-	size_t hl = strlen(JOURNAL_HEADER);
-	char *p = data, *end = data + size;
-	int r;
-
-	if (size < hl || memcmp(data, JOURNAL_HEADER, hl) != 0)
-		return -EBADMSG;
-	run->ends_in_newline = data[size - 1] == '\n';
-	for (p += hl; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (!nl)
-			break;	/* torn last line */
-		*nl = '\0';
-		r = parse_line(run, p, (size_t)(nl - p));
-		if (r < 0)
-			return r;
-		p = nl + 1;
-	}
-	return 0;
-}
-
-static bool run_id_ok(const char *id)
-{
-	if (!id || !*id || *id == '.' || strlen(id) > NAME_MAX)
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!strchr("0123456789abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-_", *p))
-			return false;
-	return true;
-}
-
-static int jrun_load(const struct gp_root *root, const char *id,
-		     struct jrun *run)
-{
-	_cleanup_free_ char *path = NULL, *data = NULL;
-	size_t size = 0;
-	int r;
-
-	memset(run, 0, sizeof(*run));
-	path = strprintf("%s/%s/%s", JOURNAL_DIR, id, JOURNAL_FILE);
-	if (!path)
-		return -ENOMEM;
-	r = gp_root_read_file(root, path, JOURNAL_MAX, &data, &size);
-	if (r < 0)
-		return r;
-	run->id = strdup(id);
-	if (!run->id)
-		return -ENOMEM;
-	r = jrun_parse(run, data, size);
-	if (r < 0)
-		jrun_done(run);
-	return r;
-}
-
-static int jrun_cmp(const void *a, const void *b)
-{
-	const struct jrun *x = a, *y = b;
-
-	if (x->started.tv_sec != y->started.tv_sec)
-		return x->started.tv_sec < y->started.tv_sec ? -1 : 1;
-	if (x->started.tv_nsec != y->started.tv_nsec)
-		return x->started.tv_nsec < y->started.tv_nsec ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static void jruns_free(struct jrun *runs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		jrun_done(&runs[i]);
-	free(runs);
-}
-
-/*
- * Every run that can be read, oldest first.  A directory without a
- * readable journal (a crash before its first record) is no run.
- */
-static int jruns_load(const struct gp_root *root, struct jrun **ret,
-		      size_t *ret_n)
-{
-	_cleanup_closedir_ DIR *d = NULL;
-	struct jrun *runs = NULL;
-	struct dirent *de;
-	size_t n = 0;
-	int r;
-
-	r = gp_root_opendir(root, JOURNAL_DIR, &d);
-	if (r == -ENOENT) {
-		*ret = NULL;
-		*ret_n = 0;
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	while ((de = readdir(d))) {
-		struct jrun *p;
-
-		if (!run_id_ok(de->d_name))
-			continue;
-		p = realloc(runs, (n + 1) * sizeof(*p));
-		if (!p) {
-			jruns_free(runs, n);
-			return -ENOMEM;
-		}
-		runs = p;
-		if (jrun_load(root, de->d_name, &runs[n]) == 0)
-			n++;
-	}
-	if (n > 1)
-		qsort(runs, n, sizeof(*runs), jrun_cmp);
-	*ret = runs;
-	*ret_n = n;
-	return 0;
-}
 
 /* ---- file helpers ------------------------------------------------------ */
 
@@ -912,7 +152,7 @@ static int copy_data(int src, int dst, bool check, const char *expect,
 		if (check && (off + (size_t)n > expect_len ||
 			      memcmp(expect + off, buf, (size_t)n) != 0))
 			return -ESTALE;
-		r = write_all(dst, buf, (size_t)n);
+		r = jwrite_all(dst, buf, (size_t)n);
 		if (r < 0)
 			return r;
 		off += (size_t)n;
@@ -1121,7 +361,7 @@ static int xattrs_save(int dirfd, const char *name, const struct xattrs *x)
 				 O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, r.buf, r.len);
+	ret = jwrite_all(fd, r.buf, r.len);
 	return ret < 0 ? ret : fsync_fd(fd);
 }
 
@@ -1338,7 +578,7 @@ static int create_run_files(struct gp_journal *j)
 	/* The new names must survive a crash before the journal does. */
 	if (fsync(j->run_fd) < 0 || fsync(j->runs_fd) < 0)
 		return -errno;
-	return write_all(j->jf.fd, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
+	return jwrite_all(j->jf.fd, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
 }
 
 int journal_begin(struct gp_root *root, const char *tool_version,
@@ -1568,7 +808,7 @@ static int record_intent(struct fchange *f)
 	const struct gp_change *c = f->c;
 
 	rec_printf(&r, "intent seq=%u kind=%s", f->seq,
-		   f->keep ? "keep" : kind_names[c->kind]);
+		   f->keep ? "keep" : gp_change_kind_name(c->kind));
 	rec_str(&r, "path", f->path);
 	if (strcmp(f->path, c->path) != 0)
 		rec_str(&r, "via", c->path);
@@ -1758,7 +998,7 @@ static int perform_write(struct fchange *f)
 	if (fd < 0)
 		return -errno;
 	f->temp_made = true;
-	r = write_all(fd, f->c->data, f->c->len);
+	r = jwrite_all(fd, f->c->data, f->c->len);
 	if (r == 0)
 		r = set_new_meta(f, fd);
 	if (r == 0)
@@ -1931,6 +1171,10 @@ int journal_apply(struct gp_journal *j, struct gp_change *change,
 	case GP_CHANGE_COMMAND:
 		r = apply_command(j, change, run_command);
 		break;
+	case GP_CHANGE_REGISTRY:
+		/* Live Windows only: offline, hives are whole files. */
+		r = journal_apply_registry(&j->jf, &j->seq, change);
+		break;
 	default:
 		r = -EINVAL;
 	}
@@ -1939,15 +1183,6 @@ int journal_apply(struct gp_journal *j, struct gp_change *change,
 }
 
 /* ---- undo -------------------------------------------------------------- */
-
-struct undo {
-	struct gp_root *root;
-	journal_run_fn run;
-	int run_fd;
-	int files_fd;
-	struct jfile jf;
-	struct gp_undo_result *res;
-};
 
 static void undo_close(struct undo *u)
 {
@@ -1960,20 +1195,6 @@ static void undo_close(struct undo *u)
 		}
 }
 
-/* Takes @what. */
-static int undo_item(struct gp_undo_result *res, char *what, int result)
-{
-	struct gp_undo_item *items;
-
-	items = realloc(res->items, (res->n_items + 1) * sizeof(*items));
-	if (!items) {
-		free(what);
-		return -ENOMEM;
-	}
-	res->items = items;
-	items[res->n_items++] = (struct gp_undo_item){ what, result };
-	return 0;
-}
 
 /* Remove one of our temporary files, left by an interrupted step. */
 static void remove_temp(struct gp_root *root, const char *path,
@@ -2145,7 +1366,7 @@ static void remove_made_dirs(struct undo *u, const struct jchange *c)
 	}
 }
 
-static int revert_file(struct undo *u, const struct jchange *c, char **what)
+int journal_revert_path(struct undo *u, const struct jchange *c, char **what)
 {
 	bool applied = c->saved && !c->failed;
 	const char *verb = "restored";
@@ -2175,8 +1396,8 @@ static int revert_file(struct undo *u, const struct jchange *c, char **what)
 	return r;
 }
 
-static int revert_command(struct undo *u, const struct jchange *c,
-			  char **what)
+int journal_revert_command(struct undo *u, const struct jchange *c,
+			   char **what)
 {
 	_cleanup_free_ char *cmd = strv_join(c->argv, " ");
 	struct gp_change undo = {
@@ -2204,75 +1425,6 @@ static int revert_command(struct undo *u, const struct jchange *c,
 	return *what ? r : -ENOMEM;
 }
 
-/* Newest change first; each one reverted is recorded at once. */
-static int undo_changes(struct undo *u, struct jrun *run)
-{
-	_cleanup_(rec_done) struct rec rec = { 0 };
-	int first = 0;
-
-	for (size_t i = run->n; i-- > 0;) {
-		struct jchange *c = &run->changes[i];
-		char *what = NULL;
-		int r;
-
-		if (c->reverted)
-			continue;
-		if (c->kind == GP_CHANGE_COMMAND)
-			r = revert_command(u, c, &what);
-		else
-			r = revert_file(u, c, &what);
-		if (what && undo_item(u->res, what, r) < 0)
-			return -ENOMEM;
-		/* Not revertible is final: asking again will not help. */
-		if (r == 0 || r == -EOPNOTSUPP)
-			r = jfile_seq(&u->jf, "reverted", c->seq, 0);
-		if (r < 0 && first == 0)
-			first = r;
-	}
-	if (first < 0)
-		return first;
-	rec_put(&rec, "undone", 6);
-	return jfile_write(&u->jf, &rec);
-}
-
-
-/*
- * The run to undo: @id, or the newest that changed something and is not
- * undone.  A run may only be undone when no newer run that changed
- * something is still in place.
- */
-static int pick_run(const struct gp_root *root, struct jrun *runs, size_t n,
-		    const char *id, struct jrun **ret)
-{
-	size_t k;
-
-	*ret = NULL;
-	for (k = n; k-- > 0;)
-		if (id ? strcmp(runs[k].id, id) == 0
-		       : !runs[k].undone && runs[k].n > 0)
-			break;
-	if (k == (size_t)-1) {
-		struct jrun probe;
-		int r;
-
-		if (!id)
-			return -ENOENT;	/* nothing left to undo */
-		/* Say why it is not there: missing, or unreadable. */
-		r = jrun_load(root, id, &probe);
-		if (r == 0) {
-			jrun_done(&probe);
-			r = -EBADMSG;
-		}
-		return r;
-	}
-	*ret = &runs[k];
-	if (runs[k].undone)
-		return 0;
-	for (size_t i = k + 1; i < n; i++)
-		if (!runs[i].undone && runs[i].n > 0)
-			return -EBUSY;
-	return 0;
-}
 
 static int undo_open(struct undo *u, int runs_fd, const struct jrun *run)
 {
@@ -2339,57 +1491,3 @@ int journal_undo(struct gp_root *root, const char *run_id,
 	return undo_locked(&u, runs_fd, run_id);
 }
 
-void undo_result_done(struct gp_undo_result *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < r->n_items; i++)
-		free(r->items[i].what);
-	free(r->items);
-	free(r->run_id);
-	memset(r, 0, sizeof(*r));
-}
-
-/* ---- history ----------------------------------------------------------- */
-
-int journal_history(const struct gp_root *root, struct gp_run_info **ret,
-		    size_t *ret_n)
-{
-	struct gp_run_info *info;
-	struct jrun *runs = NULL;
-	size_t n = 0;
-	int r;
-
-	r = jruns_load(root, &runs, &n);
-	if (r < 0)
-		return r;
-	info = calloc(n ? n : 1, sizeof(*info));
-	if (!info) {
-		jruns_free(runs, n);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		info[i] = (struct gp_run_info){
-			.id = TAKE_PTR(runs[i].id),
-			.started = runs[i].started.tv_sec,
-			.started_nsec = runs[i].started.tv_nsec,
-			.version = TAKE_PTR(runs[i].version),
-			.n_changes = runs[i].n,
-			.complete = runs[i].complete,
-			.undone = runs[i].undone,
-		};
-	}
-	jruns_free(runs, n);
-	*ret = info;
-	*ret_n = n;
-	return 0;
-}
-
-void run_info_free(struct gp_run_info *runs, size_t n)
-{
-	for (size_t i = 0; runs && i < n; i++) {
-		free(runs[i].id);
-		free(runs[i].version);
-	}
-	free(runs);
-}

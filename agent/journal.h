@@ -3,7 +3,9 @@
  * The fix journal: every change of a fix run, recorded so that `guestprep
  * undo` can put each file back byte for byte.
  *
- * A run lives in /var/lib/guestprep/runs/RUN-ID/ inside the root: a
+ * A run lives in /var/lib/guestprep/runs/RUN-ID/ inside the root (in
+ * guestprep.exe, which journals registry changes only, in
+ * C:\ProgramData\guestprep\journal\RUN-ID\, see journal-win32.c): a
  * line-oriented journal file and a files/ directory of saved originals.
  * For each change the journal records the intent, then the original
  * (content, mode, owner, timestamps, extended attributes, or its
@@ -36,7 +38,12 @@
 #include "guestprep/root.h"
 #include "change.h"
 
+/* guestprep.exe: C:\ProgramData\guestprep\journal on the system drive. */
+#ifdef _WIN32
+#define JOURNAL_DIR "/ProgramData/guestprep/journal"
+#else
 #define JOURNAL_DIR "/var/lib/guestprep/runs"
+#endif
 
 struct gp_journal;
 
@@ -98,6 +105,12 @@ struct gp_undo_result {
 int journal_undo(struct gp_root *root, const char *run_id,
 		 journal_run_fn run_command, struct gp_undo_result *ret);
 void undo_result_done(struct gp_undo_result *r);
+
+/*
+ * undo --force: put back a registry value that changed since the fix
+ * run too (by default it is left alone and reported as -ESTALE).
+ */
+void journal_set_undo_force(bool force);
 
 struct gp_run_info {
 	char *id;

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "guestprep/fix.h"
 #include "runner.h"
@@ -21,6 +22,7 @@ const char *gp_change_kind_name(enum gp_change_kind kind)
 		[GP_CHANGE_REMOVE] = "remove",
 		[GP_CHANGE_SYMLINK] = "symlink",
 		[GP_CHANGE_COMMAND] = "command",
+		[GP_CHANGE_REGISTRY] = "registry",
 	};
 
 	return names[kind];
@@ -51,6 +53,7 @@ void change_done(struct gp_change *c)
 	strv_free(c->replaces);
 	free(c->old_data);
 	free(c->old_target);
+	free(c->value);
 	free(c->output);
 }
 
@@ -334,4 +337,99 @@ int gp_plan_command_replacing(struct gp_ctx *ctx, const char *const *argv,
 	if (!replaces || !replaces[0])
 		return -EINVAL;
 	return plan_command(ctx, argv, NULL, replaces, flags, why);
+}
+
+/* The registry change already planned for @path and @value. */
+static struct gp_change *planned_value(struct gp_ctx *ctx, const char *path,
+				       const char *value)
+{
+	for (size_t i = 0; i < ctx->plan->n_changes; i++) {
+		struct gp_change *c = &ctx->plan->changes[i];
+
+		if (c->kind == GP_CHANGE_REGISTRY && strcmp(c->path, path) == 0 &&
+		    strcasecmp(c->value, value) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* A copy of @len bytes of @data, NUL-terminated (strings display). */
+static char *dup_bytes(const void *data, size_t len)
+{
+	char *p = malloc(len + 2);
+
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, data, len);
+	p[len] = p[len + 1] = '\0';
+	return p;
+}
+
+static bool same_regdata(const struct gp_regdata *a,
+			 const struct gp_regdata *b)
+{
+	return a && b && a->type == b->type && a->len == b->len &&
+	       (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+static int fill_registry(struct gp_change *c, const char *path,
+			 const char *value, const struct gp_regdata *now,
+			 const struct gp_regdata *want)
+{
+	c->kind = GP_CHANGE_REGISTRY;
+	c->path = strdup(path);
+	c->value = strdup(value);
+	c->reg_type = want->type;
+	c->data = dup_bytes(want->data, want->len);
+	c->len = want->len;
+	if (!c->path || !c->value || !c->data)
+		return -ENOMEM;
+	if (!now)
+		return 0;
+	c->existed = true;
+	c->old_reg_type = now->type;
+	c->old_data = dup_bytes(now->data, now->len);
+	c->old_len = now->len;
+	return c->old_data ? 0 : -ENOMEM;
+}
+
+int gp_plan_registry(struct gp_ctx *ctx, const char *key, const char *value,
+		     const struct gp_regdata *now,
+		     const struct gp_regdata *want, const char *why)
+{
+	_cleanup_free_ char *path = NULL;
+	struct gp_change *c;
+	int r;
+
+	if (!ctx->plan)
+		return -EPERM;
+	if (!key || !*key || !value || !want || (!want->data && want->len) ||
+	    (now && !now->data && now->len))
+		return -EINVAL;
+	path = strprintf("HKLM\\%s", key);
+	if (!path)
+		return -ENOMEM;
+	c = planned_value(ctx, path, value);
+	if (c) {
+		/* Two fixers of one value: the later wins, from the same old. */
+		char *copy = dup_bytes(want->data, want->len);
+
+		if (!copy)
+			return -ENOMEM;
+		free(c->data);
+		c->data = copy;
+		c->len = want->len;
+		c->reg_type = want->type;
+		return 0;
+	}
+	if (same_regdata(now, want))
+		return 0;	/* already so: a second run changes nothing */
+	c = plan_append(ctx, why);
+	if (!c)
+		return -ENOMEM;
+	r = fill_registry(c, path, value, now, want);
+	if (r < 0)
+		plan_drop_last(ctx);
+	return r;
 }

@@ -11,7 +11,8 @@
  * (agent/winreg.c), whose key syntax, limits and errors this follows:
  * the first component must be one of its hives, an empty component is
  * -EINVAL, a missing key or value -ENOENT, another type -EMEDIUMTYPE.
- * Nothing is ever opened for writing.
+ * Checks only read; fix mode plans through gp_plan_registry() (fix.h),
+ * and only the journal's calls at the end open a key for writing.
  */
 #include "config.h"
 
@@ -22,9 +23,11 @@
 #include <strings.h>
 #include <windows.h>
 
+#include "guestprep/fix.h"
 #include "guestprep/macro.h"
 #include "guestprep/strv.h"
 #include "guestprep/winreg.h"
+#include "journal-internal.h"
 #include "win32.h"
 
 #define KEY_MAX_LEN 16384
@@ -402,18 +405,149 @@ int gp_winreg_resolve(struct gp_winreg *reg, const char *key, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-/* ---- fix mode: not in guestprep.exe yet -------------------------------- */
+/* ---- fix mode ------------------------------------------------------------ */
+
+/*
+ * Fixers plan through gp_plan_registry() (fix.h) with what the value
+ * holds now; the journal (journal-record.c) sets it with the calls below,
+ * the only ones here that open a key for writing.
+ */
+
+static int raw_get(const char *key, const char *value, uint32_t *ret_type,
+		   char **ret_data, size_t *ret_len)
+{
+	unsigned char *data = NULL;
+	DWORD type, len;
+	int r = get_value(key, value, &type, &data, &len);
+
+	if (r < 0)
+		return r;
+	*ret_type = type;
+	*ret_data = (char *)data;
+	*ret_len = len;
+	return 0;
+}
+
+static int open_key_for_set(const char *key, const char *value, HKEY *ret,
+			    wchar_t **ret_value)
+{
+	_cleanup_free_ wchar_t *wkey = NULL;
+	LONG e;
+	int r;
+
+	r = check_key(key);
+	if (r == 0)
+		r = win32_to_wide(key, &wkey);
+	if (r == 0)
+		r = win32_to_wide(value, ret_value);
+	if (r < 0)
+		return r;
+	e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, wkey, 0,
+			  KEY_SET_VALUE | KEY_WOW64_64KEY, ret);
+	if (e != ERROR_SUCCESS) {
+		free(*ret_value);
+		*ret_value = NULL;
+	}
+	return win32_errno((DWORD)e);
+}
+
+/* Set, then flush: the journal says done only once it is on disk. */
+static int raw_set(const char *key, const char *value, uint32_t type,
+		   const char *data, size_t len)
+{
+	_cleanup_(reg_closep) HKEY k = NULL;
+	_cleanup_free_ wchar_t *wvalue = NULL;
+	LONG e;
+	int r;
+
+	if (len > GP_WINREG_MAX_VALUE)
+		return -EFBIG;
+	r = open_key_for_set(key, value, &k, &wvalue);
+	if (r < 0)
+		return r;
+	e = RegSetValueExW(k, wvalue, 0, type, (const BYTE *)data, (DWORD)len);
+	if (e == ERROR_SUCCESS)
+		e = RegFlushKey(k);
+	return win32_errno((DWORD)e);
+}
+
+static int raw_del(const char *key, const char *value)
+{
+	_cleanup_(reg_closep) HKEY k = NULL;
+	_cleanup_free_ wchar_t *wvalue = NULL;
+	LONG e;
+	int r;
+
+	r = open_key_for_set(key, value, &k, &wvalue);
+	if (r < 0)
+		return r;
+	e = RegDeleteValueW(k, wvalue);
+	if (e == ERROR_FILE_NOT_FOUND)
+		return 0;	/* absent already, as undo wants it */
+	if (e == ERROR_SUCCESS)
+		e = RegFlushKey(k);
+	return win32_errno((DWORD)e);
+}
+
+const struct journal_regops winreg_live_ops = {
+	.get = raw_get,
+	.set = raw_set,
+	.del = raw_del,
+};
+
+/*
+ * Plan @value of @key as @want, with what it holds now: the key must
+ * exist (-ENOENT, as offline); a missing value is created.
+ */
+static int plan_set(struct gp_ctx *ctx, const char *key, const char *value,
+		    const struct gp_regdata *want, const char *why)
+{
+	_cleanup_(reg_closep) HKEY k = NULL;
+	_cleanup_free_ unsigned char *data = NULL;
+	struct gp_regdata now;
+	DWORD type = 0, len = 0;
+	int r;
+
+	r = open_key(key, &k);
+	if (r < 0)
+		return r;
+	r = get_value(key, value, &type, &data, &len);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	now = (struct gp_regdata){ type, data, len };
+	return gp_plan_registry(ctx, key, value, r == 0 ? &now : NULL, want,
+				why);
+}
 
 int gp_winreg_plan_set_dword(struct gp_ctx *ctx, struct gp_winreg *reg,
 			     const char *key, const char *value, uint32_t data,
 			     const char *why)
 {
-	return -EOPNOTSUPP;
+	unsigned char le[4] = { data & 0xff, data >> 8 & 0xff,
+				data >> 16 & 0xff, data >> 24 };
+	struct gp_regdata want = { REG_DWORD, le, sizeof(le) };
+
+	if (!value)
+		return -EINVAL;
+	return plan_set(ctx, key, value, &want, why);
 }
 
+/* As `reg add` stores a REG_SZ: UTF-16LE with its terminating NUL. */
 int gp_winreg_plan_set_string(struct gp_ctx *ctx, struct gp_winreg *reg,
 			      const char *key, const char *value,
 			      const char *utf8, const char *why)
 {
-	return -EOPNOTSUPP;
+	_cleanup_free_ wchar_t *w = NULL;
+	struct gp_regdata want;
+	int r;
+
+	if (!value || !utf8)
+		return -EINVAL;
+	r = win32_to_wide(utf8, &w);
+	if (r < 0)
+		return r;
+	want = (struct gp_regdata){ REG_SZ, w, (wcslen(w) + 1) * sizeof(*w) };
+	if (want.len > GP_WINREG_MAX_VALUE)
+		return -EFBIG;
+	return plan_set(ctx, key, value, &want, why);
 }

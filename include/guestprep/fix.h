@@ -76,4 +76,30 @@ int gp_plan_command_replacing(struct gp_ctx *ctx, const char *const *argv,
 			      const char *const *replaces, unsigned flags,
 			      const char *why);
 
+/*
+ * A value of the live Windows registry, as the registry API holds it:
+ * a type of winreg.h (GP_REG_DWORD, GP_REG_SZ...) and raw data (strings
+ * as UTF-16LE with their terminating NUL).
+ */
+struct gp_regdata {
+	unsigned type;
+	const void *data;
+	size_t len;
+};
+
+/*
+ * Set the value @value ("" the default) of @key (winreg.h's names:
+ * "SYSTEM\CurrentControlSet\Services\viostor", under HKLM) to @want,
+ * in the running Windows (guestprep.exe).  @now is what the value holds
+ * now, as the caller just read it, or NULL when it does not exist: the
+ * journal keeps it, refuses to apply when the value changed in between
+ * (-ESTALE), and `guestprep undo` sets it again or deletes the value.
+ * Nothing is planned when @now already is @want; planning the same
+ * value twice keeps the last @want.  Offline registries are hive files:
+ * see gp_winreg_plan_set_dword() in winreg.h.
+ */
+int gp_plan_registry(struct gp_ctx *ctx, const char *key, const char *value,
+		     const struct gp_regdata *now,
+		     const struct gp_regdata *want, const char *why);
+
 #endif

@@ -32,6 +32,7 @@
 #include "exec.h"
 #include "guestprep/fix.h"
 #include "journal.h"
+#include "journal-internal.h"
 #include "root-internal.h"
 #include "util.h"
 
@@ -1439,6 +1440,272 @@ static void test_exec_in_guest(void **state)
 }
 #endif
 
+/* ---- registry changes (guestprep.exe), against a registry of our own ---- */
+
+struct fake_value {
+	const char *key, *value;
+	bool present;
+	uint32_t type;
+	char data[16];
+	size_t len;
+};
+
+static struct fake_value fake_reg[2];
+
+static struct fake_value *fake_find(const char *key, const char *value)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fake_reg); i++)
+		if (fake_reg[i].key && strcmp(fake_reg[i].key, key) == 0 &&
+		    strcmp(fake_reg[i].value, value) == 0)
+			return &fake_reg[i];
+	return NULL;
+}
+
+static int fake_get(const char *key, const char *value, uint32_t *ret_type,
+		    char **ret_data, size_t *ret_len)
+{
+	struct fake_value *v = fake_find(key, value);
+
+	if (!v || !v->present)
+		return -ENOENT;
+	*ret_type = v->type;
+	*ret_data = calloc(1, v->len + 2);
+	assert_non_null(*ret_data);
+	memcpy(*ret_data, v->data, v->len);
+	*ret_len = v->len;
+	return 0;
+}
+
+static int fake_set(const char *key, const char *value, uint32_t type,
+		    const char *data, size_t len)
+{
+	struct fake_value *v = fake_find(key, value);
+
+	if (!v)
+		return -ENOENT;
+	assert_true(len <= sizeof(v->data));
+	v->present = true;
+	v->type = type;
+	memcpy(v->data, data, len);
+	v->len = len;
+	return 0;
+}
+
+static int fake_del(const char *key, const char *value)
+{
+	struct fake_value *v = fake_find(key, value);
+
+	if (v)
+		v->present = false;
+	return 0;
+}
+
+static const struct journal_regops fake_ops = {
+	.get = fake_get, .set = fake_set, .del = fake_del,
+};
+
+#define REG_KEY "SYSTEM\\CurrentControlSet\\Services\\viostor"
+
+/* Start = 3 (REG_DWORD); "odd name" absent. */
+static void fake_reg_reset(void)
+{
+	fake_reg[0] = (struct fake_value){ REG_KEY, "Start", true, 4,
+					   { 3, 0, 0, 0 }, 4 };
+	fake_reg[1] = (struct fake_value){ .key = REG_KEY, .value = "odd name" };
+	journal_registry = &fake_ops;
+}
+
+static void expect_fake(size_t i, bool present, uint32_t type,
+			const char *data, size_t len)
+{
+	assert_int_equal(fake_reg[i].present, present);
+	if (!present)
+		return;
+	assert_int_equal(fake_reg[i].type, type);
+	assert_int_equal(fake_reg[i].len, len);
+	assert_memory_equal(fake_reg[i].data, data, len);
+}
+
+/* Set @value to @type/@data, as a planner that saw fake_reg[@i]. */
+static struct gp_change *plan_reg(struct plan *p, size_t i, uint32_t type,
+				  const char *data, size_t len)
+{
+	struct gp_change *c = plan_add(p, GP_CHANGE_REGISTRY, NULL, NULL);
+
+	c->path = strdup("HKLM\\" REG_KEY);
+	c->value = strdup(fake_reg[i].value);
+	c->reg_type = type;
+	c->data = malloc(len);
+	memcpy(c->data, data, len);
+	c->len = len;
+	c->existed = fake_reg[i].present;
+	if (c->existed) {
+		c->old_reg_type = fake_reg[i].type;
+		c->old_data = malloc(fake_reg[i].len);
+		memcpy(c->old_data, fake_reg[i].data, fake_reg[i].len);
+		c->old_len = fake_reg[i].len;
+	}
+	return c;
+}
+
+/* A DWORD changed, a string (UTF-16LE, NULs in it) created. */
+static void plan_reg_both(struct plan *p)
+{
+	plan_reg(p, 0, 4, "\0\0\0\0", 4);
+	plan_reg(p, 1, 1, "x\0\xff\0\0", 6);
+}
+
+static void test_registry_apply_undo(void **state)
+{
+	char *before, *tree = fixture(&before), *jpath, *text;
+	struct gp_run_info *runs = NULL;
+	struct gp_undo_result res;
+	struct gp_root *root;
+	struct plan p = { 0 };
+	size_t n = 0;
+
+	fake_reg_reset();
+	plan_reg_both(&p);
+	assert_int_equal(apply_plan(tree, &p, false), 0);
+	assert_int_equal(p.c[0].result, 0);
+	expect_fake(0, true, 4, "\0\0\0\0", 4);
+	expect_fake(1, true, 1, "x\0\xff\0\0", 6);
+
+	/* The journal holds both states, in hex; the value name escaped. */
+	jpath = journal_path(tree);
+	text = read_tree_file("/", jpath);
+	assert_non_null(strstr(text, " kind=registry path=HKLM\\x5cSYSTEM"));
+	assert_non_null(strstr(text, " value=Start regtype=4 data=00000000"));
+	assert_non_null(strstr(text, " existed=1 regtype=4 data=03000000 "));
+	assert_non_null(strstr(text, " value=odd\\x20name regtype=1 "
+				     "data=7800ff000000 "));
+	assert_non_null(strstr(text, "saved seq=2 existed=0 sum="));
+	free(text);
+	free(jpath);
+
+	root = open_root(tree, false);
+	assert_int_equal(journal_history(root, &runs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(runs[0].n_changes, 2);
+	assert_true(runs[0].complete);
+	run_info_free(runs, n);
+	gp_root_free(root);
+
+	assert_int_equal(undo(tree, NULL, &res), 0);
+	assert_int_equal(res.n_items, 2);
+	assert_string_equal(res.items[0].what,
+			    "removed HKLM\\" REG_KEY "\\odd name");
+	assert_string_equal(res.items[1].what,
+			    "restored HKLM\\" REG_KEY "\\Start");
+	assert_int_equal(res.items[0].result, 0);
+	assert_int_equal(res.items[1].result, 0);
+	undo_result_done(&res);
+	expect_fake(0, true, 4, "\3\0\0\0", 4);
+	expect_fake(1, false, 0, NULL, 0);
+	expect_nothing_to_undo(tree);
+	/* The files of the tree were never touched. */
+	plan_free(&p);
+	journal_registry = NULL;
+	free(before);
+}
+
+/* The value changed between plan and apply: nothing is recorded or set. */
+static void test_registry_stale_apply(void **state)
+{
+	char *before, *tree = fixture(&before);
+	struct plan p = { 0 };
+
+	fake_reg_reset();
+	plan_reg(&p, 0, 4, "\0\0\0\0", 4);
+	fake_reg[0].data[0] = 5;
+	assert_int_equal(apply_plan(tree, &p, false), -ESTALE);
+	expect_fake(0, true, 4, "\5\0\0\0", 4);
+	expect_nothing_to_undo(tree);
+	/* A value that appeared meanwhile is someone else's too. */
+	plan_free(&p);
+	plan_reg(&p, 1, 4, "\1\0\0\0", 4);
+	fake_set(REG_KEY, "odd name", 4, "\2\0\0\0", 4);
+	assert_int_equal(apply_plan(tree, &p, false), -ESTALE);
+	expect_fake(1, true, 4, "\2\0\0\0", 4);
+	plan_free(&p);
+	journal_registry = NULL;
+	free(before);
+}
+
+/* Undo leaves a value changed since alone, unless forced. */
+static void test_registry_changed_since(void **state)
+{
+	char *before, *tree = fixture(&before);
+	struct gp_undo_result res;
+	struct plan p = { 0 };
+
+	fake_reg_reset();
+	plan_reg_both(&p);
+	assert_int_equal(apply_plan(tree, &p, false), 0);
+	fake_reg[0].data[0] = 7;	/* someone else's Start = 7 */
+	assert_int_equal(undo(tree, NULL, &res), -ESTALE);
+	assert_int_equal(res.n_items, 2);
+	assert_int_equal(res.items[0].result, 0);	/* "odd name" */
+	assert_int_equal(res.items[1].result, -ESTALE);
+	undo_result_done(&res);
+	expect_fake(0, true, 4, "\7\0\0\0", 4);
+	expect_fake(1, false, 0, NULL, 0);
+
+	/* Again: only what is left is tried, and still refused. */
+	assert_int_equal(undo(tree, NULL, &res), -ESTALE);
+	assert_int_equal(res.n_items, 1);
+	undo_result_done(&res);
+
+	journal_set_undo_force(true);
+	assert_int_equal(undo(tree, NULL, &res), 0);
+	journal_set_undo_force(false);
+	assert_int_equal(res.n_items, 1);
+	assert_int_equal(res.items[0].result, 0);
+	undo_result_done(&res);
+	expect_fake(0, true, 4, "\3\0\0\0", 4);
+	expect_nothing_to_undo(tree);
+	plan_free(&p);
+	journal_registry = NULL;
+	free(before);
+}
+
+/* Put back by hand already (or the run stopped before the set): fine. */
+static void test_registry_already_back(void **state)
+{
+	char *before, *tree = fixture(&before);
+	struct gp_undo_result res;
+	struct plan p = { 0 };
+
+	fake_reg_reset();
+	plan_reg_both(&p);
+	assert_int_equal(apply_plan(tree, &p, false), 0);
+	fake_reg[0].data[0] = 3;
+	fake_reg[1].present = false;
+	assert_int_equal(undo(tree, NULL, &res), 0);
+	undo_result_done(&res);
+	expect_fake(0, true, 4, "\3\0\0\0", 4);
+	expect_fake(1, false, 0, NULL, 0);
+	plan_free(&p);
+	journal_registry = NULL;
+	free(before);
+}
+
+/* Linux has no live registry: such a change is refused, nothing done. */
+static void test_registry_not_here(void **state)
+{
+	char *before, *tree = fixture(&before);
+	struct plan p = { 0 };
+
+	fake_reg_reset();
+	plan_reg(&p, 0, 4, "\0\0\0\0", 4);
+	journal_registry = NULL;
+	assert_int_equal(apply_plan(tree, &p, false), -EOPNOTSUPP);
+	expect_fake(0, true, 4, "\3\0\0\0", 4);
+	expect_nothing_to_undo(tree);
+	plan_free(&p);
+	free(before);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 /* Mounts made by tests vanish with this process, whatever happens. */
@@ -1485,6 +1752,11 @@ int main(void)
 		T(test_history_and_undo_by_id),
 		T(test_nothing_ever_run),
 		T(test_command_not_revertible),
+		T(test_registry_apply_undo),
+		T(test_registry_stale_apply),
+		T(test_registry_changed_since),
+		T(test_registry_already_back),
+		T(test_registry_not_here),
 		T(test_exec_status),
 		T(test_exec_output),
 		T(test_exec_output_capped),

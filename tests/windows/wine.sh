@@ -3,8 +3,10 @@
 # windows: mingw.  guestprep.exe under wine, against a registry prepared
 # with `wine reg`: a Windows Server 2019 that imports (but for the QEMU
 # guest agent), then Remote Desktop denied and the agent removed.  Also
-# version, list, --help, the usage errors of --root and fix mode, --output,
-# and password from a pipe; exit codes must come through wine unchanged.
+# version, list, --help, the usage errors of --root, --output, password
+# from a pipe; then fix, history and undo of the registry values the
+# fixers change (each checked with `wine reg query`).  Exit codes must
+# come through wine unchanged.
 #
 # WINDOWS_EXE: the guestprep.exe to test (`make windows-check` sets it).
 # WINE: the wine loader for 64-bit programs (default: wine64 on the PATH,
@@ -135,12 +137,13 @@ gp check --root 'C:\'
 expect_rc 64 "check --root"
 expect_grep 'root is not available in guestprep.exe' "$WORK/err" \
 	"--root is refused"
-for cmd in fix undo history; do
-	gp $cmd
-	expect_rc 64 "$cmd"
-	expect_grep 'fix mode is not available in guestprep.exe yet' \
-		"$WORK/err" "$cmd says to run guestprep fix from Linux"
-done
+# No journal yet in C:\ProgramData\guestprep.
+gp history
+expect_rc 0 "history before any fix run"
+expect_grep 'No fix runs recorded' "$WORK/out" "history: no runs yet"
+gp undo
+expect_rc 0 "undo before any fix run"
+expect_grep 'Nothing to undo' "$WORK/out" "undo: nothing to undo yet"
 gp check --only nosuch.check
 expect_rc 64 "check --only with an unknown check"
 gp check --format yaml
@@ -288,6 +291,143 @@ esac
 gp check --only windows_rdp --color never
 expect_rc 0 "check --format text"
 expect_grep 'windows_rdp\.enabled' "$WORK/out" "the text report names the findings"
+
+# ---- fix, history, undo ------------------------------------------------------
+# Remote Desktop denied (fDenyTSConnections absent: the fix creates it,
+# undo deletes it again), on port 3390, its firewall rule inactive,
+# viostor started on demand, the QEMU guest agent started at boot.
+RDP_TCP="$TS\\WinStations\\RDP-Tcp"
+RULE='v2.20|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=3389|App=%SystemRoot%\system32\svchost.exe|Svc=termservice|Name=@FirewallAPI.dll,-28775|Desc=@FirewallAPI.dll,-28756|EmbedCtxt=@FirewallAPI.dll,-28752|'
+"$WINE" reg delete "$TS" /v fDenyTSConnections /f >/dev/null 2>&1
+reg add "$RDP_TCP" /v PortNumber /t REG_DWORD /d 3390 /f
+reg add "$FW\\FirewallRules" /v RemoteDesktop-UserMode-In-TCP /t REG_SZ /f \
+	/d "$RULE"
+reg add "$CCS\\Services\\viostor" /v Start /t REG_DWORD /d 3 /f
+reg add "$CCS\\Services\\QEMU-GA" /v Start /t REG_DWORD /d 2 /f
+reg add "$CCS\\Services\\QEMU-GA" /v ImagePath /t REG_EXPAND_SZ /f \
+	/d '"C:\Program Files\Qemu-ga\qemu-ga.exe" -d'
+
+# snapshot FILE: the keys the fixers touch, as `reg query` lists them.
+snapshot() {
+	for k in "$TS" "$RDP_TCP" "$FW\\FirewallRules" \
+		"$CCS\\Services\\viostor" "$CCS\\Services\\QEMU-GA"; do
+		timeout 60 "$WINE" reg query "$k" 2>&1
+	done | tr -d '\r' >"$1"
+}
+# query KEY VALUE: the value's line of `reg query` ("" when absent).
+query() {
+	timeout 60 "$WINE" reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' |
+		grep -i "^ *$2 " | sed 's/^ *//'
+}
+expect_value() {
+	got=$(query "$1" "$2")
+	case $got in
+	$3) pass "$2 is now: $got" ;;
+	*) fail "$2 is \"$got\", expected $3" ;;
+	esac
+}
+same_as_before() {
+	snapshot "$WORK/now.txt"
+	if cmp -s "$WORK/before.txt" "$WORK/now.txt"; then
+		pass "$1: the registry is as before"
+	else
+		fail "$1: the registry differs:"
+		diff "$WORK/before.txt" "$WORK/now.txt" | sed 's/^/    /' >&2
+	fi
+}
+FIXED='windows_rdp,windows_virtio,windows_qemu_ga'
+snapshot "$WORK/before.txt"
+if grep -q fDenyTSConnections "$WORK/before.txt"; then
+	fail "fDenyTSConnections was not deleted for the test"
+fi
+
+gp fix --dry-run --format json --only "$FIXED"
+expect_rc 2 "fix --dry-run"
+same_as_before "fix --dry-run"
+n=$(jq '[.changes[] | select(.action == "registry" and
+	(.path | startswith("HKLM\\SYSTEM\\")) and .state == "planned")] |
+	length' "$WORK/out" 2>/dev/null)
+if [ "$n" = 5 ]; then
+	pass "fix --dry-run plans 5 registry changes"
+else
+	fail "fix --dry-run plans \"$n\" registry changes, expected 5"
+	jq -c '.changes' "$WORK/out" >&2
+fi
+if jq -e '.changes[] | select(.value == "fDenyTSConnections") |
+	.diff | test("- \\(absent\\)\n\\+ REG_DWORD 0x00000000")' \
+	"$WORK/out" >/dev/null 2>&1; then
+	pass "the plan shows fDenyTSConnections created as 0"
+else
+	fail "no diff for fDenyTSConnections: $(jq -c '.changes' "$WORK/out")"
+fi
+gp fix --dry-run --only "$FIXED" --color never
+expect_grep 'Plan (5 changes)' "$WORK/out" "the text plan lists 5 changes"
+expect_grep 'set HKLM.SYSTEM.CurrentControlSet.Services.viostor.Start' \
+	"$WORK/out" "the text plan names viostor's Start"
+expect_grep '+ REG_SZ "v2.20|Action=Allow|Active=TRUE|' "$WORK/out" \
+	"the text plan shows the firewall rule made active"
+same_as_before "fix --dry-run (text)"
+
+gp fix --yes --format json --only "$FIXED"
+test "$rc" -eq "$(verdict_rc)" && pass "fix --yes: exit $rc is the verdict's" ||
+	fail "fix --yes: exit $rc does not match the verdict"
+expect_rc 1 "fix --yes (the QEMU guest agent, disabled, still warns)"
+cp "$WORK/out" "$WORK/fix.json"
+run_id=$(jq -r '.run_id // empty' "$WORK/out")
+[ -n "$run_id" ] && pass "fix --yes names its run $run_id" ||
+	fail "fix --yes: no run_id"
+n=$(jq '[.changes[] | select(.state == "applied")] | length' "$WORK/out")
+[ "$n" = 5 ] && pass "fix --yes applied 5 changes" ||
+	fail "fix --yes applied \"$n\" changes: $(jq -c .changes "$WORK/out")"
+expect_status windows_rdp.enabled pass
+expect_status windows_rdp.port pass
+expect_status windows_rdp.firewall pass
+expect_status windows_virtio.storage pass
+expect_status windows_qemu_ga.installed warn
+expect_value "$TS" fDenyTSConnections 'fDenyTSConnections*REG_DWORD*0x0'
+expect_value "$RDP_TCP" PortNumber 'PortNumber*REG_DWORD*0xd3d'
+expect_value "$FW\\FirewallRules" RemoteDesktop-UserMode-In-TCP \
+	'*REG_SZ*|Active=TRUE|*'
+expect_value "$CCS\\Services\\viostor" Start 'Start*REG_DWORD*0x0'
+expect_value "$CCS\\Services\\QEMU-GA" Start 'Start*REG_DWORD*0x4'
+
+gp fix --yes --format json --only "$FIXED"
+n=$(jq '.changes | length' "$WORK/out")
+[ "$n" = 0 ] && pass "a second fix changes nothing" ||
+	fail "a second fix plans \"$n\" changes"
+
+gp history
+expect_rc 0 "history"
+expect_grep "^$run_id .*5 changes  complete" "$WORK/out" "history lists the run"
+
+gp undo
+expect_rc 0 "undo"
+expect_grep "Undoing fix run $run_id" "$WORK/out" "undo names the run"
+expect_grep 'removed HKLM.*fDenyTSConnections' "$WORK/out" \
+	"undo deletes the value the fix created"
+expect_grep 'Every change was reverted' "$WORK/out" "undo reverted everything"
+same_as_before "undo"
+gp undo
+expect_rc 0 "a second undo"
+expect_grep 'Nothing to undo' "$WORK/out" "a second undo has nothing to undo"
+gp history
+expect_grep "^$run_id .*undone" "$WORK/out" "history shows the run undone"
+
+# A value changed by hand since the fix is left alone, then forced back.
+gp fix --yes --format json --only "$FIXED"
+run2=$(jq -r '.run_id // empty' "$WORK/out")
+reg add "$RDP_TCP" /v PortNumber /t REG_DWORD /d 4000 /f
+gp undo "$run2"
+expect_rc 2 "undo over a value changed since"
+expect_grep 'FAILED  left alone HKLM.*PortNumber' "$WORK/out" \
+	"undo reports the value changed since"
+expect_value "$RDP_TCP" PortNumber 'PortNumber*REG_DWORD*0xfa0'
+expect_value "$CCS\\Services\\viostor" Start 'Start*REG_DWORD*0x3'
+gp undo --force "$run2"
+expect_rc 0 "undo --force"
+same_as_before "forced undo"
+gp undo
+expect_grep 'Nothing to undo' "$WORK/out" "nothing left to undo"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)" >&2
