@@ -375,6 +375,7 @@ static int myers_run(const struct classes *c, bool *da, bool *db)
 	m.fwd = fwd + c->nb + 1;
 	m.bwd = bwd + c->nb + 1;
 	myers_compare(&m, (struct box){ 0, c->na, 0, c->nb });
+	/* cppcheck-suppress memleak ; _cleanup_free_ frees fwd and bwd */
 	return 0;
 }
 

@@ -137,6 +137,8 @@ static int jp_unicode(struct jparser *jp, unsigned *ret)
 
 	if (jp_hex4(jp, &cp) < 0)
 		return -EINVAL;
+	/* jp_hex4() sets cp when it returns 0. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (cp >= 0xd800 && cp < 0xdc00) {
 		if (!jp_literal(jp, "\\u") || jp_hex4(jp, &lo) < 0 ||
 		    lo < 0xdc00 || lo > 0xdfff)
@@ -169,6 +171,8 @@ static int jp_escape(struct jparser *jp, char *out, size_t *len)
 		return jp_fail(jp, "bad escape in a string");
 	if (jp_unicode(jp, &cp) < 0)
 		return -EINVAL;
+	/* jp_unicode() sets cp when it returns 0. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage) */
 	*len += utf8_put(out + *len, cp);
 	return 0;
 }

@@ -210,7 +210,7 @@ static int apply_match(struct ferm *f, struct fw_rule *r, const char *key,
 		       size_t at_value, bool neg)
 {
 	const char *v[32];
-	size_t n = key && !no_value(key) ?
+	size_t n = !no_value(key) ?
 		   values(f, at_value, v, ARRAY_SIZE(v), 0) : 0;
 	bool any;
 

@@ -85,6 +85,8 @@ static void XMLCALL on_start(void *data, const XML_Char *name,
 	n->parent = x->cur;
 	if (x->cur) {
 		kids = realloc(x->cur->kids,
+			       /* An array of pointers: sizeof(*kids) is meant. */
+			       /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			       (x->cur->n_kids + 1) * sizeof(*kids));
 		if (!kids)
 			goto oom;

@@ -504,6 +504,8 @@ static int read_line(struct reader *rd, char *s)
 		return bad(rd, "unbalanced quotes or too many words");
 	if (s[0] == ':')
 		return read_chain_decl(rd, &w);
+	/* s is stripped and not empty: one word at least. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 	if (strcmp(w.v[0], "-A") == 0 || strcmp(w.v[0], "--append") == 0)
 		return read_append(rd, &w, s, false);
 	if (strcmp(w.v[0], "-I") == 0 || strcmp(w.v[0], "--insert") == 0)

@@ -1002,9 +1002,11 @@ static int include_glob(struct cursor *c, const char *pattern)
 	if (!dir)
 		return -ENOMEM;
 	if (!slash)
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees dir */
 		return 0;
 	*slash = '\0';
 	if (gp_root_opendir(c->nft->root, *dir ? dir : "/", &d) < 0)
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees dir */
 		return 0;	/* nft accepts a glob that matches nothing */
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' &&

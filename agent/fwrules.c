@@ -429,12 +429,16 @@ int fw_evaluate(const struct fw_ruleset *rs, unsigned port,
 	size_t n = 0;
 	int r = 1;
 
+	/* An array of pointers: sizeof(*bases) is meant. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	bases = calloc(rs->n_chains + 1, sizeof(*bases));
 	if (!bases)
 		return -ENOMEM;
 	for (size_t i = 0; i < rs->n_chains; i++)
 		if (rs->chains[i].base)
 			bases[n++] = &rs->chains[i];
+	/* An array of pointers: sizeof(*bases) is meant. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	qsort(bases, n, sizeof(*bases), cmp_base);
 	for (size_t i = 0; i < n && r == 1; i++)
 		r = eval_base(&e, bases[i]);

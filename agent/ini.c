@@ -44,6 +44,7 @@ static int add_entry(struct gp_ini *ini, char *key, char *value,
 	}
 	ini->entries = v;
 	v[ini->n_entries++] = (struct gp_ini_entry){ s, k, val, line };
+	/* cppcheck-suppress memleak ; s, k and val are owned by ini->entries now */
 	return 0;
 }
 

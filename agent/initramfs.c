@@ -567,6 +567,7 @@ static int read_compressed(struct walk *w, uint64_t offset,
 		return -ENOMEM;
 	r = support_filters(outer);
 	if (r < 0)
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees buf */
 		return r;
 	/* The decoder reads up to the stream's end, not beyond. */
 	end = stream_end(w, offset);
@@ -578,10 +579,12 @@ static int read_compressed(struct walk *w, uint64_t offset,
 		r = archive_failure(w, outer);
 	if (r < 0) {
 		w->src.limit = 0;
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees buf */
 		return r;
 	}
 	/* Raw data nobody decompresses is no compressed archive. */
 	if (archive_filter_count(outer) < 2 || !filter_name(outer))
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees buf */
 		return -EBADMSG;
 
 	w->inner = outer;

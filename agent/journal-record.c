@@ -602,7 +602,10 @@ static int parse_saved(struct jchange *c, const struct line *l)
 	unsigned long long existed, mode, uid, gid;
 	const char *type;
 
-	if (line_num(l, "existed", 10, &existed) < 0 || existed > 1)
+	/* The writer saves a change's original once: a second record is
+	 * damage, and would overwrite (and leak) what the first one read. */
+	if (c->saved || line_num(l, "existed", 10, &existed) < 0 ||
+	    existed > 1)
 		return -EBADMSG;
 	c->saved = true;
 	o->existed = existed;
@@ -669,6 +672,10 @@ static int parse_record(struct jrun *run, const struct line *l)
 	if (strcmp(t, "run") == 0) {
 		if (line_time(l, "started", &run->started) < 0)
 			return -EBADMSG;
+		/* A damaged journal may repeat the line: the last one counts
+		 * (and the first one's copy must not leak). */
+		free(run->version);
+		run->version = NULL;
 		return dup_field(l, "version", false, &run->version);
 	}
 	if (strcmp(t, "intent") == 0)

@@ -761,6 +761,7 @@ static int find_default(const struct gp_root *root, struct gp_kernels *k)
 				       e.source ? e.source :
 				       "/boot/loader/entries");
 		if (!e.def || !e.def_line)
+			/* cppcheck-suppress memleak ; entries_done() frees e.def */
 			return -ENOMEM;
 	}
 	r = resolve_saved(root, &e, legacy);

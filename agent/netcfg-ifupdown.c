@@ -475,7 +475,8 @@ static int edit_stanza(const struct eni_file *f, const char *text, size_t len,
 		char **w = f->lines[n].words;
 
 		for (unsigned k = 1; k < at; k++)
-			p = memchr(p, '\n', (size_t)(text + len - p)) + 1;
+			p = (const char *)memchr(p, '\n',
+						 (size_t)(text + len - p)) + 1;
 		r = gp_edits_add(e, GP_EDIT_REPLACE, at, "%.*s%s %s %s dhcp",
 				 (int)strspn(p, " \t"), p, w[0], w[1], w[2]);
 	}

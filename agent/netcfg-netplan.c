@@ -552,6 +552,8 @@ static int edit_match(struct np_file *f, yaml_node_t *dev, struct gp_edits *e)
 	if (!mac)
 		return 0;
 	k = np_node(f, mac->key);
+	/* np_pair() of no map is NULL: mac implies match. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if (match->data.mapping.style == YAML_FLOW_MAPPING_STYLE) {
 		yaml_node_t *mk = np_node(f, mp->key);
 

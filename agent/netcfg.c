@@ -218,7 +218,11 @@ unsigned netcfg_mask_bits(const char *mask)
 	unsigned a, b, c, d, bits = 0;
 	unsigned long m;
 
+	/* Out-of-range octets are refused below. */
+	/* NOLINTNEXTLINE(cert-err34-c) */
 	if (sscanf(mask, "%u.%u.%u.%u", &a, &b, &c, &d) != 4)
+		return 0;
+	if (a > 255 || b > 255 || c > 255 || d > 255)
 		return 0;
 	m = ((unsigned long)a << 24) | (b << 16) | (c << 8) | d;
 	while (m & 0x80000000ul) {

@@ -195,6 +195,7 @@ int gp_password_read(int fd, FILE *tty_out, const char *prompt, char **ret,
 	if (tty) {
 		r = tty_echo_off(fd);
 		if (r < 0)
+			/* cppcheck-suppress memleak ; password_freep() wipes and frees buf */
 			return r;
 		fputs(prompt, tty_out);
 		fflush(tty_out);

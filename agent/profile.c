@@ -250,8 +250,8 @@ const char *const *gp_profile_builtin_names(void)
 	static const char *names[16];
 
 	if (!names[0])
-		for (size_t i = 0; gp_builtin_profiles[i].name &&
-				   i < ARRAY_SIZE(names) - 1; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(names) - 1 &&
+				   gp_builtin_profiles[i].name; i++)
 			names[i] = gp_builtin_profiles[i].name;
 	return names;
 }

@@ -29,6 +29,8 @@ struct gp_finding *report_add(struct gp_report *report, const char *plugin,
 
 	f = calloc(1, sizeof(*f));
 	list = realloc(report->findings,
+		       /* An array of pointers: sizeof(*list) is meant. */
+		       /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		       (report->n_findings + 1) * sizeof(*list));
 	if (list)
 		report->findings = list;

@@ -408,6 +408,8 @@ static int control_set_of(hive_h *h, char *buf, size_t size)
 		r = dword_of(t, data, len, &n);
 	if (r < 0)
 		return r == -EMEDIUMTYPE ? -EBADMSG : r;
+	/* dword_of() sets n when it returns 0. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (n < 1 || n > 999)
 		return -EBADMSG;
 	snprintf(buf, size, "ControlSet%03u", n);
@@ -652,7 +654,7 @@ static int names_of(hive_h *h, size_t *items,
 
 	if (!list)
 		return hivex_error();
-	for (i = 0; list[i] && i < LIST_MAX; i++) {
+	for (i = 0; i < LIST_MAX && list[i]; i++) {
 		char *name = name_of(h, list[i]);
 
 		if (!name)
@@ -859,6 +861,8 @@ static int edit_value(const char *base, size_t len, struct keypath *kp,
 		r = walk(h, kp->comp, kp->n, &node);
 	if (r < 0)
 		return r;
+	/* walk() sets node when it returns 0. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage) */
 	r = value_of(h, node, value, &t, &old, &old_len);
 	if (r == 0 && t == type && old_len == nbytes &&
 	    memcmp(old, bytes, nbytes) == 0)

@@ -16,6 +16,7 @@
 #include <blkid.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,7 @@ static int parse_default(const char *w, const char *end)
 {
 	char buf[16];
 	size_t n = 0;
+	long v;
 
 	w += strspn(w, " \t=\"'");
 	while (w < end && n < sizeof(buf) - 1 && isdigit((unsigned char)*w))
@@ -153,7 +155,9 @@ static int parse_default(const char *w, const char *end)
 	buf[n] = '\0';
 	if (!n || (w < end && !strchr(" \t\"'\r\n", *w)))
 		return -1;	/* "saved", a title, "${next_entry}": unknown */
-	return atoi(buf);
+	/* Up to 15 digits: atoi() would overflow; too big is unknown. */
+	v = strtol(buf, NULL, 10);
+	return v > INT_MAX ? -1 : (int)v;
 }
 
 static int bootcfg_parse(struct bootcfg *c)
@@ -544,8 +548,8 @@ static bool rewrite_roots(FILE *out, const char *p, const char *end,
 	size_t n;
 	bool ok = true;
 
-	for (const char *q = p;
-	     (q = gp_cmdline_next(start, q, end, "root", &v, &n)); q = v + n) {
+	for (const char *q = p; gp_cmdline_next(start, q, end, "root", &v, &n);
+	     q = v + n) {
 		_cleanup_free_ char *dev = strndup(v, n);
 		const char *uuid;
 

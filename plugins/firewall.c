@@ -1191,11 +1191,12 @@ static int open_suse(struct gp_ctx *ctx, struct firewall *fw,
 	text = malloc(j->len + strlen(line) + 2);
 	if (!text)
 		return -ENOMEM;
-	len = 0;
 	memcpy(text, j->text, start);
 	len = start;
 	if (!it && start > 0 && j->text[start - 1] != '\n')
 		text[len++] = '\n';
+	/* text is counted by len, not a C string. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(text + len, line, strlen(line));
 	len += strlen(line);
 	memcpy(text + len, j->text + end, j->len - end);
@@ -1476,9 +1477,9 @@ static int check_ssh_port(struct gp_ctx *ctx)
 			}
 		}
 	if (s.n_active == 0) {
-		f = gp_emit(ctx, "firewall.ssh_port", GP_PASS,
-			    "no firewall will filter tcp/%u at boot",
-			    ssh_port(ctx));
+		gp_emit(ctx, "firewall.ssh_port", GP_PASS,
+			"no firewall will filter tcp/%u at boot",
+			ssh_port(ctx));
 	} else {
 		_cleanup_free_ char *names = active_names(&s);
 
@@ -1574,6 +1575,8 @@ static int disable_ufw(struct gp_ctx *ctx)
 	if (!out)
 		return -ENOMEM;
 	memcpy(out, text, start);
+	/* out is counted, not a C string. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(out + start, "ENABLED=no", 10);
 	memcpy(out + start + 10, text + end, len - end);
 	return gp_plan_write(ctx, UFW_CONF, out, start + 10 + len - end, 0644,

@@ -162,11 +162,13 @@ struct documented {
 
 struct config {
 	bool missing;		/* no sshd_config at all */
+	bool unreadable;	/* sshd_config itself cannot be read */
 	struct directive *d;
 	size_t n;
 	struct block *b;
 	size_t n_blocks;
 	char **files;		/* read, in order */
+	unsigned n_included;	/* files Include read, again or not */
 	char **fatal;		/* "FILE:LINE: what": sshd would not start */
 	char **warnings;	/* "FILE:LINE: what" */
 	size_t n_problems;
@@ -534,6 +536,15 @@ static int do_include(const struct gp_root *root, struct config *c,
 		if (r < 0)
 			return r;
 		for (size_t j = 0; files && files[j]; j++) {
+			/*
+			 * Files that include each other are read again at
+			 * every level: the depth alone lets a few lines make
+			 * fan-out^MAX_DEPTH reads.  Bound the total too.
+			 */
+			if (c->n_included++ >= MAX_INCLUDED)
+				return problem(c, true, file, line, "Include "
+					       "reads more than %u files",
+					       MAX_INCLUDED);
 			r = parse_file(root, c, files[j], depth + 1, block);
 			if (r < 0)
 				return r;
@@ -654,6 +665,7 @@ static int parse_file(const struct gp_root *root, struct config *c,
 			c->missing = true;
 			return 0;
 		}
+		c->unreadable |= depth == 0;
 		return problem(c, true, path, 0, "cannot be read: %s",
 			       strerror(-r));
 	}
@@ -1742,17 +1754,18 @@ static void emit_login(struct gp_ctx *ctx, const struct judgement *j,
 	}
 }
 
+static const char *const config_ids[] = {
+	"sshd.config.syntax", "sshd.config.port",
+	"sshd.config.root_login", "sshd.config.password_auth",
+};
+
 /* Only the syntax finding says more than "skip": @syntax. */
 static void skip_config(struct gp_ctx *ctx, enum gp_status syntax,
 			const char *why)
 {
-	static const char *const ids[] = {
-		"sshd.config.syntax", "sshd.config.port",
-		"sshd.config.root_login", "sshd.config.password_auth",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
-		gp_emit(ctx, ids[i], i == 0 ? syntax : GP_SKIP, "%s", why);
+	for (size_t i = 0; i < ARRAY_SIZE(config_ids); i++)
+		gp_emit(ctx, config_ids[i], i == 0 ? syntax : GP_SKIP, "%s",
+			why);
 }
 
 static int check_config(struct gp_ctx *ctx)
@@ -1775,6 +1788,13 @@ static int check_config(struct gp_ctx *ctx)
 		return 0;
 	}
 	emit_syntax(ctx, &j.c);
+	/* Settings judged from defaults on a file never read would lie. */
+	if (j.c.unreadable) {
+		for (size_t i = 1; i < ARRAY_SIZE(config_ids); i++)
+			gp_emit(ctx, config_ids[i], GP_SKIP, SSHD_CONFIG
+				" cannot be read (see sshd.config.syntax)");
+		return 0;
+	}
 	emit_port(ctx, &j);
 	emit_login(ctx, &j, "sshd.config.root_login", j.root_login, &j.root,
 		   "PermitRootLogin", j.lockout,

@@ -555,10 +555,10 @@ static void judge_data_disk(struct gp_ctx *ctx, const struct gp_data_disk *d,
 	struct gp_finding *f;
 
 	if (d->error) {
-		f = gp_emit(ctx, "storage.data_disks", GP_ERROR,
-			    "cannot size data disk %s: %s", d->name,
-			    d->error == -EMEDIUMTYPE ? "not a raw image"
-						     : strerror(-d->error));
+		gp_emit(ctx, "storage.data_disks", GP_ERROR,
+			"cannot size data disk %s: %s", d->name,
+			d->error == -EMEDIUMTYPE ? "not a raw image"
+						 : strerror(-d->error));
 		*worst = GP_ERROR > *worst ? GP_ERROR : *worst;
 		return;
 	}

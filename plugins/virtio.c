@@ -438,6 +438,8 @@ static int list_image(const struct gp_root *root, struct kcheck *c)
 		c->list_error = r;
 	}
 	for (size_t i = 0; i < n; i++)
+		/* n > 0: need is set. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		if (!c->found[i] && strv_push(&c->missing, c->need[i]) < 0)
 			return -ENOMEM;
 	return 0;
@@ -792,6 +794,8 @@ static int plan_dracut(struct gp_ctx *ctx, char *const *mods)
 	if (r < 0 && r != -ENOENT)
 		return r;
 	out = strprintf("%s%s%s", old ? old : "",
+			/* len stays 0 unless old was read. */
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			len && old[len - 1] != '\n' ? "\n" : "", text);
 	if (!out)
 		return -ENOMEM;
@@ -888,6 +892,8 @@ static int plan_suse(struct gp_ctx *ctx, char *const *mods)
 				(int)(line - text), text, words, end);
 	} else {
 		out = strprintf("%s%sINITRD_MODULES=\"%s\"\n", text,
+				/* text is read when len is set. */
+				/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 				len && text[len - 1] != '\n' ? "\n" : "",
 				words);
 	}

@@ -304,6 +304,20 @@ static void config_missing_fails(void **state)
 	assert_int_equal(status_of(t, SYNTAX), GP_FAIL);
 }
 
+/* Not a file: the syntax fails, and no setting is judged from defaults. */
+static void config_unreadable_skips_settings(void **state)
+{
+	char *t = tree_kept(tree_copy("sshd/centos7"));
+
+	(void)state;
+	tree_remove(t, CONFIG);
+	tree_mkdir(t, CONFIG);
+	assert_int_equal(status_of(t, SYNTAX), GP_FAIL);
+	assert_int_equal(status_of(t, PORT), GP_SKIP);
+	assert_int_equal(status_of(t, ROOT), GP_SKIP);
+	assert_int_equal(status_of(t, PASSWORD), GP_SKIP);
+}
+
 static void garbled_lines_fail_with_file_and_line(void **state)
 {
 	static const struct {
@@ -766,6 +780,7 @@ int main(void)
 		TEST(masked_fails),
 		TEST(static_unit_not_fixable),
 		TEST(config_missing_fails),
+		TEST(config_unreadable_skips_settings),
 		TEST(garbled_lines_fail_with_file_and_line),
 		TEST(unknown_keyword_warns),
 		TEST(hostile_files),
