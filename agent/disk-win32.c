@@ -271,22 +271,6 @@ int gp_disk_find(const struct gp_root *root, char *const *disks,
 	return 0;
 }
 
-void gp_disk_layout_done(struct gp_disk_layout *l)
-{
-	free(l->disk);
-	free(l->why_none);
-	free(l->image_format);
-	free(l->parts);
-	free(l->root_source);
-	free(l->root_fstype);
-	free(l->root_dev);
-	free(l->stack);
-	for (size_t i = 0; i < l->n_disks; i++)
-		free(l->disks[i]);
-	free(l->disks);
-	*l = (struct gp_disk_layout){0};
-}
-
 int win32_default_disks(char ***disks)
 {
 	char *disk = NULL;

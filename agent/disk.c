@@ -32,22 +32,6 @@ static const char ESP_GUID[] = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
 
 /* --- the layout ---------------------------------------------------- */
 
-void gp_disk_layout_done(struct gp_disk_layout *l)
-{
-	free(l->disk);
-	free(l->why_none);
-	free(l->image_format);
-	free(l->parts);
-	free(l->root_source);
-	free(l->root_fstype);
-	free(l->root_dev);
-	free(l->stack);
-	for (size_t i = 0; i < l->n_disks; i++)
-		free(l->disks[i]);
-	free(l->disks);
-	*l = (struct gp_disk_layout){0};
-}
-
 static int set_str(char **field, const char *value)
 {
 	char *s = value ? strdup(value) : NULL;

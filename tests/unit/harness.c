@@ -42,12 +42,14 @@ struct harness *harness_run_opts(const char *dir, const char *only,
 	h->ctx = (struct gp_ctx){ .root = h->root, .host = &h->host,
 				  .profile = h->profile, .report = &h->report,
 				  .only = h->only,
-				  .remove_packages = opts->remove_packages };
+				  .remove_packages = opts->remove_packages,
+				  .disks = opts->disks };
 	assert_int_equal(runner_run(&h->ctx), 0);
 	if (opts->plan) {
 		h->ctx.plan = &h->plan;
 		assert_int_equal(runner_plan_fixes(&h->ctx), 0);
 	}
+	h->ctx.disks = NULL;	/* the caller's */
 	return h;
 }
 

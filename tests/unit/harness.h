@@ -52,6 +52,8 @@ struct harness_opts {
 	bool live;
 	bool remove_packages;	/* fix --remove-packages */
 	bool plan;		/* then plan the fixes, as harness_plan() */
+	/* --disk: images the caller keeps alive during the call, or NULL */
+	char *const *disks;
 };
 struct harness *harness_run_opts(const char *dir, const char *only,
 				 const struct harness_opts *opts);

@@ -205,35 +205,10 @@ static char *image(const char *tree, const char *name)
 static struct harness *run_disk(const char *tree, const char *only,
 				const char *img, const char *const *set)
 {
-	char *disks[] = {(char *)img, NULL};
-	struct harness *h = calloc(1, sizeof(*h));
-	char *error = NULL;
+	char *disks[] = { (char *)img, NULL };
+	const struct harness_opts opts = { .set = set, .disks = disks };
 
-	assert_non_null(h);
-	assert_int_equal(gp_root_new(tree, &h->root), 0);
-	if (gp_profile_load("alibaba", &h->profile, &error) < 0)
-		fail_msg("profile: %s", error);
-	for (size_t i = 0; set && set[i]; i++) {
-		char *key = strndup(set[i], strcspn(set[i], "="));
-
-		if (gp_profile_set(h->profile, key, strchr(set[i], '=') + 1,
-				   &error) < 0)
-			fail_msg("set %s: %s", set[i], error);
-		free(key);
-	}
-	assert_int_equal(gp_host_detect(h->root, &h->host), 0);
-	h->host.os.support = gp_profile_classify(h->profile, &h->host.os,
-						 &h->host.os.platform);
-	assert_int_equal(strv_split(only, &h->only), 0);
-	h->ctx = (struct gp_ctx){.root = h->root,
-				 .host = &h->host,
-				 .profile = h->profile,
-				 .report = &h->report,
-				 .only = h->only,
-				 .disks = disks};
-	assert_int_equal(runner_run(&h->ctx), 0);
-	h->ctx.disks = NULL;
-	return h;
+	return harness_run_opts(tree, only, &opts);
 }
 
 static void expect_all(const struct harness *h, enum gp_status table,
