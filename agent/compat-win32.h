@@ -24,6 +24,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <io.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +62,8 @@
 #endif
 
 char *strndup(const char *s, size_t n);
+/* realloc() of @n times @size, -ENOMEM (NULL) when that overflows. */
+void *reallocarray(void *p, size_t n, size_t size);
 char *stpcpy(char *dst, const char *src);
 void explicit_bzero(void *p, size_t n);
 int mkostemp(char *tmpl, int flags);
@@ -79,5 +83,51 @@ int gp_win32_rename(const char *from, const char *to);
 /* strerror() that also knows the errno values above and the POSIX ones. */
 char *gp_win32_strerror(int err);
 #define strerror(err) gp_win32_strerror(err)
+
+/*
+ * Text is UTF-8 everywhere inside guestprep.exe: wmain() in
+ * compat-win32.c (linked with -municode) hands main() its arguments as
+ * UTF-8, and the calls below that take a file name convert it back to
+ * UTF-16 for the wide API, so no name goes through the ANSI code page
+ * (which cannot hold "报告.json" on a Western Windows).  realpath(),
+ * mkostemp() and rename() above do the same.
+ */
+int gp_win32_open(const char *path, int flags, ...);
+FILE *gp_win32_fopen(const char *path, const char *mode);
+int gp_win32_unlink(const char *path);
+#define open(...) gp_win32_open(__VA_ARGS__)
+#define fopen(path, mode) gp_win32_fopen(path, mode)
+#define unlink(path) gp_win32_unlink(path)
+
+/*
+ * What goes to stdout or stderr while it is a console is UTF-16 for
+ * WriteConsoleW: the console would read UTF-8 bytes in its own code
+ * page.  Redirected to a file or a pipe, the bytes stay UTF-8.  These
+ * are the stdio calls the core writes with; fflush() also empties what
+ * is held for the console.
+ */
+int gp_win32_fflush(FILE *f);
+int gp_win32_fputc(int c, FILE *f);
+int gp_win32_fputs(const char *s, FILE *f);
+int gp_win32_puts(const char *s);
+size_t gp_win32_fwrite(const void *p, size_t size, size_t n, FILE *f);
+int gp_win32_vfprintf(FILE *f, const char *fmt, va_list ap)
+	__attribute__((format(gnu_printf, 2, 0)));
+int gp_win32_fprintf(FILE *f, const char *fmt, ...)
+	__attribute__((format(gnu_printf, 2, 3)));
+int gp_win32_printf(const char *fmt, ...)
+	__attribute__((format(gnu_printf, 1, 2)));
+#undef putc
+#undef putchar
+#define fputc(c, f) gp_win32_fputc(c, f)
+#define putc(c, f) gp_win32_fputc(c, f)
+#define putchar(c) gp_win32_fputc(c, stdout)
+#define fputs(s, f) gp_win32_fputs(s, f)
+#define puts(s) gp_win32_puts(s)
+#define fwrite(p, size, n, f) gp_win32_fwrite(p, size, n, f)
+#define fflush(f) gp_win32_fflush(f)
+#define vfprintf(f, ...) gp_win32_vfprintf(f, __VA_ARGS__)
+#define fprintf(f, ...) gp_win32_fprintf(f, __VA_ARGS__)
+#define printf(...) gp_win32_printf(__VA_ARGS__)
 
 #endif

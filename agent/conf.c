@@ -43,7 +43,7 @@ static int conf_site_option(struct gp_options *o, const struct cli_given *cli,
 
 	if (strcmp(k, "checks-dir") == 0) {
 		*ret_what = "checks-dir must be an absolute path";
-		if (v[0] != '/')
+		if (!path_is_absolute(v))
 			return -EINVAL;
 		if (cli->checks_dir)
 			return 0;

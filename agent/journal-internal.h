@@ -34,6 +34,9 @@
 void steps_reset(void);
 void step_done(void);
 
+/* undo --force: put back what changed since the fix run too. */
+bool undo_forced(void);
+
 /* ---- records -------------------------------------------------------------- */
 
 uint64_t fnv1a(const void *data, size_t len, uint64_t h);
@@ -106,6 +109,15 @@ struct jchange {
 	struct jsaved orig;
 	bool done, failed, reverted;
 	bool keeps;		/* a command whose files are kept */
+	/*
+	 * What the run leaves at the path, to tell whether someone changed
+	 * it since: a write's size and content sum (has_new_sum; not in
+	 * journals of older versions), a symlink's target.
+	 */
+	bool has_new_sum;
+	unsigned long long new_size;
+	uint64_t new_sum;
+	char *new_target;
 	/* A registry change: the value and what it was set to. */
 	char *value;
 	uint32_t reg_type;

@@ -455,6 +455,7 @@ static void jchange_done(struct jchange *c)
 	free(c->path);
 	free(c->temp);
 	free(c->dir);
+	free(c->new_target);
 	strv_free(c->argv);
 	strv_free(c->undo_argv);
 	strv_free(c->mkdirs);
@@ -546,6 +547,17 @@ static int parse_intent_fields(struct jchange *c, const struct line *l)
 		r = dup_field(l, "temp", false, &c->temp);
 	if (r == 0)
 		r = dup_field(l, "dir", false, &c->dir);
+	if (r == 0 && c->kind == GP_CHANGE_SYMLINK)
+		r = dup_field(l, "target", false, &c->new_target);
+	if (r == 0 && line_get(l, "newsum")) {
+		unsigned long long sum;
+
+		if (line_num(l, "size", 10, &c->new_size) < 0 ||
+		    line_num(l, "newsum", 16, &sum) < 0)
+			return -EBADMSG;
+		c->new_sum = sum;
+		c->has_new_sum = true;
+	}
 	if (r == 0 && c->dir)
 		c->has_dir_times =
 			line_time(l, "datime", &c->dir_times[0]) == 0 &&
@@ -912,6 +924,11 @@ static bool undo_force;
 void journal_set_undo_force(bool force)
 {
 	undo_force = force;
+}
+
+bool undo_forced(void)
+{
+	return undo_force;
 }
 
 /*

@@ -515,6 +515,7 @@ static int lock_runs_dir(struct gp_root *root, int *ret_fd)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
 		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	/* cppcheck-suppress unreadVariable ; closep() reads the -1 */
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
@@ -820,8 +821,11 @@ static int record_intent(struct fchange *f)
 	rec_str(&r, "dir", f->dir);
 	rec_time(&r, "datime", &f->dir_st.st_atim);
 	rec_time(&r, "dmtime", &f->dir_st.st_mtim);
+	/* What undo expects to find there, unless someone changed it. */
 	if (c->kind == GP_CHANGE_WRITE)
-		rec_printf(&r, " size=%zu", c->len);
+		rec_printf(&r, " size=%zu newsum=%016llx", c->len,
+			   (unsigned long long)fnv1a(c->data, c->len,
+						     FNV_INIT));
 	if (c->kind == GP_CHANGE_WRITE && !f->exists)
 		rec_printf(&r, " mode=%04o", (unsigned)(c->mode & 07777));
 	if (c->kind == GP_CHANGE_SYMLINK)
@@ -1193,11 +1197,14 @@ static void undo_close(struct undo *u)
 {
 	int *fds[] = { &u->run_fd, &u->files_fd, &u->jf.fd };
 
-	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		int *fd = fds[i];
+
+		if (*fd >= 0) {
+			close(*fd);
+			*fd = -1;
 		}
+	}
 }
 
 
@@ -1373,12 +1380,162 @@ static void remove_made_dirs(struct undo *u, const struct jchange *c)
 	}
 }
 
+/* Size and content sum of the regular file open at @fd. */
+static int sum_fd(int fd, unsigned long long *ret_size, uint64_t *ret_sum)
+{
+	char buf[65536];
+	unsigned long long size = 0;
+	uint64_t h = FNV_INIT;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		h = fnv1a(buf, (size_t)n, h);
+		size += (unsigned long long)n;
+	}
+	if (n < 0)
+		return -errno;
+	*ret_size = size;
+	*ret_sum = h;
+	return 0;
+}
+
+/* What is at a path now, to compare with the run's and the original. */
+struct now {
+	enum { NOW_ABSENT, NOW_FILE, NOW_LINK, NOW_OTHER } type;
+	unsigned long long size;
+	uint64_t sum;
+	char target[PATH_MAX];
+};
+
+static int look_now_file(int dirfd, const char *name, struct now *now)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW |
+						     O_NONBLOCK | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = sum_fd(fd, &now->size, &now->sum);
+	if (r == 0)
+		now->type = NOW_FILE;
+	return r;
+}
+
+static int look_now(struct undo *u, const char *path, struct now *now)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	now->type = NOW_ABSENT;
+	r = gp_root_open_parent(u->root, path, &dirfd, &name);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	now->type = NOW_OTHER;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(dirfd, name, now->target,
+			       sizeof(now->target) - 1);
+		if (n < 0)
+			return -errno;
+		now->target[n] = '\0';
+		now->type = NOW_LINK;
+	} else if (S_ISREG(st.st_mode)) {
+		return look_now_file(dirfd, name, now);
+	}
+	return 0;
+}
+
+/* Does @now hold what was there before the run (its saved original)? */
+static int is_original(struct undo *u, const struct jchange *c,
+		       const struct now *now, bool *ret)
+{
+	const struct jsaved *o = &c->orig;
+	_cleanup_close_ int bfd = -1;
+	unsigned long long size = 0;
+	uint64_t sum = 0;
+	int r;
+
+	*ret = false;
+	if (!o->existed || o->link) {
+		*ret = o->existed ? now->type == NOW_LINK &&
+					    strcmp(now->target, o->target) == 0
+				  : now->type == NOW_ABSENT;
+		return 0;
+	}
+	if (now->type != NOW_FILE || now->size != o->size)
+		return 0;
+	bfd = openat(u->files_fd, o->backup, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd < 0)
+		return -errno;
+	r = sum_fd(bfd, &size, &sum);
+	*ret = r == 0 && size == now->size && sum == now->sum;
+	return r;
+}
+
+/*
+ * Whether someone changed @c's path since the run changed it: it holds
+ * neither what the run left there nor the original.  Only for changes
+ * whose result the journal knows (not those of a command, whose files
+ * the run keeps, nor writes journaled by older versions).
+ */
+static int changed_since(struct undo *u, const struct jchange *c, bool *ret)
+{
+	struct now now = { 0 };
+	bool ours, before;
+	int r;
+
+	*ret = false;
+	if (c->kind == GP_CHANGE_WRITE && !c->has_new_sum)
+		return 0;
+	if (c->kind == GP_CHANGE_SYMLINK && !c->new_target)
+		return 0;
+	r = look_now(u, c->path, &now);
+	if (r < 0)
+		return r;
+	switch (c->kind) {
+	case GP_CHANGE_WRITE:
+		ours = now.type == NOW_FILE && now.size == c->new_size &&
+		       now.sum == c->new_sum;
+		break;
+	case GP_CHANGE_SYMLINK:
+		ours = now.type == NOW_LINK &&
+		       strcmp(now.target, c->new_target) == 0;
+		break;
+	default:
+		ours = now.type == NOW_ABSENT;
+		break;
+	}
+	if (ours)
+		return 0;
+	r = is_original(u, c, &now, &before);
+	*ret = r == 0 && !before;
+	return r;
+}
+
 int journal_revert_path(struct undo *u, const struct jchange *c, char **what)
 {
-	bool applied = c->saved && !c->failed;
+	bool applied = c->saved && !c->failed, stale = false;
 	const char *verb = "restored";
 	int r = 0, rr;
 
+	if (applied && !undo_forced()) {
+		r = changed_since(u, c, &stale);
+		if (r < 0)
+			return r;
+	}
+	if (stale) {
+		/* Theirs now, not ours: as for a registry value. */
+		*what = strprintf("left alone %s: changed since the fix run "
+				  "(undo --force puts it back anyway)",
+				  c->path);
+		return *what ? -ESTALE : -ENOMEM;
+	}
 	remove_temp(u->root, c->path, c->temp);
 	for (size_t i = 0; c->revert_temps && c->revert_temps[i]; i++)
 		remove_temp(u->root, c->path, c->revert_temps[i]);

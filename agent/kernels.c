@@ -835,6 +835,7 @@ int gp_kernels_find(const struct gp_root *root, struct gp_kernels *ret)
 			return r;
 	}
 	*ret = k;
+	/* cppcheck-suppress unreadVariable ; gp_kernels_done() reads it */
 	k = (struct gp_kernels){ 0 };
 	return 0;
 }
@@ -1074,6 +1075,7 @@ int gp_kernel_module(const struct gp_root *root, const struct gp_kernel *k,
 	if (r < 0)
 		return r;
 	*ret = m;
+	/* cppcheck-suppress unreadVariable ; gp_kmod_done() reads it */
 	m = (struct gp_kmod){ 0 };
 	return 0;
 }

@@ -269,7 +269,7 @@ static int load_text(const char *name, struct keyfile *ret, char **ret_error)
 			return keyfile_parse(label, gp_builtin_profiles[i].text,
 					     ret, ret_error);
 		}
-	if (strchr(name, '/'))
+	if (path_has_dir(name))
 		path = strdup(name);
 	else
 		path = strprintf("%s/guestprep/profiles/%s.profile",

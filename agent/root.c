@@ -90,6 +90,7 @@ int gp_root_new(const char *path, struct gp_root **ret)
 	/* "Live" is the real "/", however it was spelled. */
 	root->live = stat("/", &slash) == 0 && slash.st_dev == st.st_dev &&
 		     slash.st_ino == st.st_ino;
+	/* cppcheck-suppress unreadVariable ; closep() reads the -1 */
 	root->fd = TAKE_FD(fd);
 	*ret = root;
 	return 0;
@@ -546,6 +547,7 @@ static int open_regular(const struct gp_root *root, const char *path,
 	if (after.st_dev != before.st_dev || after.st_ino != before.st_ino)
 		return -ESTALE;
 	*ret_st = after;
+	/* cppcheck-suppress unreadVariable ; closep() reads the -1 */
 	return TAKE_FD(fd);
 }
 
@@ -702,8 +704,9 @@ static int split_parent(const char *path, char **ret_dir, char **ret_name)
 
 	while (end > 0 && path[end - 1] == '/')
 		end--;
-	for (start = end; start > 0 && path[start - 1] != '/'; start--)
-		;
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
 	len = end - start;
 	if (len == 0 || (len == 1 && path[start] == '.') ||
 	    (len == 2 && path[start] == '.' && path[start + 1] == '.'))

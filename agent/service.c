@@ -232,6 +232,7 @@ int gp_unit_read_install(const struct gp_root *root, const char *path,
 	if (r < 0)
 		return r;
 	*ret = u;
+	/* cppcheck-suppress unreadVariable ; gp_unit_install_done() reads it */
 	u = (struct gp_unit_install){ 0 };
 	return 0;
 }
@@ -402,7 +403,7 @@ static int find_wants(const struct gp_root *root, const char *unit,
 		      char *const *self, char ***enabled, char ***ignored)
 {
 	_cleanup_(strv_freep) char **seen = NULL;
-	int r = 0;
+	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(unit_dirs); i++) {
 		_cleanup_closedir_ DIR *d = NULL;

@@ -154,7 +154,7 @@ int session_check(struct gp_session *s)
 	return r < 0 ? internal_error("running the checks", r) : 0;
 }
 
-static bool want_color(const struct gp_options *o, FILE *f)
+static bool want_color(const struct gp_options *o, const FILE *f)
 {
 	const char *no_color = getenv("NO_COLOR");
 

@@ -204,3 +204,24 @@ int parse_u64(const char *s, unsigned long long *ret)
 	*ret = v;
 	return 0;
 }
+
+bool path_is_absolute(const char *p)
+{
+#ifdef _WIN32
+	if (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) &&
+	    p[1] == ':' && (p[2] == '\\' || p[2] == '/'))
+		return true;
+	if (p[0] == '\\' && p[1] == '\\')
+		return true;
+#endif
+	return p[0] == '/';
+}
+
+bool path_has_dir(const char *p)
+{
+#ifdef _WIN32
+	if (strchr(p, '\\') || (p[0] && p[1] == ':'))
+		return true;
+#endif
+	return strchr(p, '/') != NULL;
+}

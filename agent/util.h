@@ -16,4 +16,12 @@ bool id_beneath(const char *id, const char *prefix);
 /* Parse a whole decimal number: 0, -EINVAL or -ERANGE. */
 int parse_u64(const char *s, unsigned long long *ret);
 
+/*
+ * Paths the user gives: "/x" (and in guestprep.exe "C:\x", "C:/x" and
+ * "\\server\share") is absolute; a name with a directory separator
+ * is a path rather than a bare name.
+ */
+bool path_is_absolute(const char *p);
+bool path_has_dir(const char *p);
+
 #endif

@@ -77,8 +77,10 @@ static int cmp_n(const char *a, size_t alen, const char *b, size_t blen)
 /* NULL sorts before every version, so a missing one never wins. */
 int gp_version_cmp(const char *a, const char *b)
 {
-	if (!a || !b)
-		return !a && !b ? 0 : (!a ? -1 : 1);
+	if (!a)
+		return b ? -1 : 0;
+	if (!b)
+		return 1;
 	return cmp_n(a, strlen(a), b, strlen(b));
 }
 

@@ -160,6 +160,14 @@ static int parse_default(const char *w, const char *end)
 	return v > INT_MAX ? -1 : (int)v;
 }
 
+/* Whether the line [@p, @end) ends with "{", before a CR of a CRLF end. */
+static bool opens_block(const char *p, const char *end)
+{
+	if (end > p && end[-1] == '\r')
+		end--;
+	return end > p && end[-1] == '{';
+}
+
 static int bootcfg_parse(struct bootcfg *c)
 {
 	const char *text = c->text, *end = c->text + c->len;
@@ -190,9 +198,7 @@ static int bootcfg_parse(struct bootcfg *c)
 				c->default_entry = parse_default(w + 12, le);
 			if (n && *w == '}' && depth > 0)
 				depth--;
-			if (le > p && le[-1] == '{')
-				depth++;
-			else if (le - p > 1 && le[-1] == '\r' && le[-2] == '{')
+			if (opens_block(p, le))
 				depth++;
 		}
 		if (is_kernel_line(c->legacy, p, le)) {

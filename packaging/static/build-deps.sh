@@ -22,7 +22,10 @@
 #   expat        the firewall plugin parses firewalld's XML zones
 #   hivex        the registry hives of an offline Windows volume
 #                (agent/winreg.c; library only, no bindings or tools).
-#                Optional: when no suite serves its source files, it is
+#                Mirrors serve it incompletely (bookworm's tarballs and
+#                forky's .dsc are missing): it may come from a later
+#                release, built from its tarballs without the .dsc (see
+#                use_tarballs).  Optional: when nothing serves it, it is
 #                left out, loudly, and guestprep builds without it
 #                (agent/winreg-none.c; `guestprep version` then prints
 #                "features: none").  DEPS_REQUIRE_HIVEX=1 makes that an
@@ -86,11 +89,15 @@
 #   DEPS_SOURCES_LIST an apt sources.list (one-line format, deb-src lines)
 #                     to use instead of the one derived from the system's
 #   DEPS_NO_FALLBACK=1 fail instead of falling back to another suite's
-#                     version when a source package cannot be downloaded
+#                     version, or to a package's tarballs without its
+#                     .dsc, when a source package cannot be downloaded
 #                     (see fetch_sources)
-#   DEPS_NEXT_SUITE   the release tried last for a source package the
-#                     mirror cannot serve (default: the next Debian
-#                     release; empty turns it off)
+#   DEPS_NO_TARBALL_FALLBACK=1 never build a source package from its
+#                     tarballs without its .dsc (see use_tarballs)
+#   DEPS_NEXT_SUITE   the releases tried last, in order, for a source
+#                     package the mirror cannot serve (default: the later
+#                     Debian releases, e.g. "trixie forky" for bookworm;
+#                     empty turns them off)
 #   DEPS_REQUIRE_HIVEX=1 fail when hivex's sources cannot be fetched
 #                     instead of building the libraries without it
 #   DEPS_KEEP_WORK=1  keep the temporary build tree (for debugging)
@@ -462,64 +469,146 @@ download() {
                 source --download-only "$@") >>"$logfile" 2>&1
 }
 
-# The Debian release after the one the sources list names, for
-# try_next_release (DEPS_NEXT_SUITE overrides it; "" turns it off).
-next_release() {
+# The Debian releases after the one the sources list names, nearest
+# first, for try_next_release (DEPS_NEXT_SUITE overrides them; ""
+# turns them off).
+next_releases() {
         case $1 in
-        bullseye) echo bookworm ;;
-        bookworm) echo trixie ;;
+        bullseye) echo bookworm trixie forky ;;
+        bookworm) echo trixie forky ;;
         trixie) echo forky ;;
         esac
 }
 
+# --- Without the .dsc -------------------------------------------------------
+# A mirror may serve a source package's tarballs but not its .dsc (seen
+# with hivex 1.3.24-3 in forky).  The .dsc adds the uploader's signature,
+# which we cannot check anyway (see unpack), and the tarballs' checksums,
+# which the signed Sources index has as well.  So a 3.0 (quilt) package
+# whose orig and debian tarballs match the index's hashes is built from
+# them (unpack_tarballs), loudly, unless DEPS_NO_TARBALL_FALLBACK=1 (or
+# DEPS_NO_FALLBACK=1, which turns off every fallback).
+# TARBALLS[DSC] is "ORIG DEBIAN" for such a package, by the name of the
+# .dsc it lacks; BUILT_USING[DSC] its "SOURCE VERSION", for built-using.
+declare -A TARBALLS BUILT_USING
+
+# use_tarballs LOGFILE: whether the source package of an --print-uris
+# log can be built from its tarballs in the pool; sets TARBALLS and
+# BUILT_USING for it.
+use_tarballs() {
+        local name hash algo sum dsc="" orig="" debian="" src="" ver=""
+        [[ ${DEPS_NO_TARBALL_FALLBACK:-0} != 1 ]] || return 1
+        while read -r name _ hash; do
+                case $name in
+                *.dsc) dsc=$name && continue ;;
+                *.asc) continue ;; # upstream's signature of the orig tarball
+                *.orig.tar.*) orig=$name ;;
+                *.debian.tar.*) debian=$name ;;
+                # orig-COMPONENT tarballs, formats 1.0 and 3.0 (native)
+                *) return 1 ;;
+                esac
+                # apt prints the strongest hash the index has.
+                case $hash in
+                SHA256:* | SHA512:*) ;;
+                *) return 1 ;;
+                esac
+                algo=${hash%%:*}
+                sum=$("${algo,,}sum" <"$POOL/$name" 2>/dev/null) || return 1
+                [[ ${sum%% *} == "${hash#*:}" ]] || return 1
+        done < <(awk '$1 ~ /^'\''/ { print $2, $3, $4 }' "$1")
+        [[ -n $dsc && -n $orig && -n $debian ]] || return 1
+        # The debian tarball names the format and, in debian/changelog, the
+        # version with its epoch (the file names leave it out).
+        [[ $(tar -xOf "$POOL/$debian" debian/source/format 2>/dev/null) == "3.0 (quilt)" ]] ||
+                return 1
+        read -r src ver < <(tar -xOf "$POOL/$debian" debian/changelog 2>/dev/null |
+                sed -n '1s/^\([^ ]*\) (\([^)]*\)).*/\1 \2/p') || return 1
+        [[ ${src}_${ver#*:}.dsc == "$dsc" ]] || return 1
+        TARBALLS[$dsc]="$orig $debian"
+        BUILT_USING[$dsc]="$src $ver"
+}
+
+# fetch_from PKG SEL WHENCE APT...: download the source package SEL (PKG
+# or PKG/SUITE) into the pool with the apt command APT, and point
+# DSC[PKG] at it: complete, or else its tarballs without the .dsc
+# (use_tarballs).  WHENCE says where it comes from, for the warning.
+fetch_from() {
+        local pkg=$1 sel=$2 whence=$3 log f why
+        local -a got
+        shift 3
+        log=$(mktemp "$WORK/print-uris-$pkg.XXXXXX")
+        (cd "$WORK" && "$@" source --print-uris "$sel") >"$log" 2>&1 || return 1
+        mapfile -t got < <(uris "$log" | awk '{ print $2 }')
+        f=$(printf '%s\n' "${got[@]%:*}" | grep '\.dsc$') || return 1
+        # As in download: apt fetches what it can, we look at what it got.
+        (cd "$POOL" && "$@" -o APT::Sandbox::User=root \
+                source --download-only "$sel") >"$log.get" 2>&1 || true
+        if in_pool "${got[@]}"; then
+                warn "could not download ${DSC[$pkg]}; using $f from" \
+                        "$whence instead (DEPS_NO_FALLBACK=1 makes this an error)"
+        elif use_tarballs "$log"; then
+                why=$(grep -F "/$f " "$log.get" |
+                        sed -n 's/^E: Failed to fetch [^ ]* *//p' | tr -s ' ')
+                warn "****************************************************************"
+                warn "could not download ${DSC[$pkg]}; using $f from $whence"
+                warn "instead, WITHOUT that .dsc, which the mirror does not serve"
+                warn "(${why:-not downloaded}): from ${TARBALLS[$f]/ / and },"
+                warn "checked against the signed Sources index's hashes, patched"
+                warn "by debian/patches/series as dpkg-source -x would"
+                warn "(DEPS_NO_TARBALL_FALLBACK=1 or DEPS_NO_FALLBACK=1 makes this"
+                warn "an error)"
+                warn "****************************************************************"
+        else
+                return 1
+        fi
+        DSC[$pkg]=$f
+}
+
 # try_next_release PKG: the last resort for a source package the mirror
-# lists but does not serve (seen with hivex 1.3.23 in bookworm): the
-# same package from the next Debian release, through a sources list of
-# its own, so that no other package is resolved against that release.
-# Sets DSC[PKG]; loud, as it is a newer upstream version.
+# lists but does not serve (seen with hivex 1.3.23 in bookworm, whose
+# tarballs are missing, and 1.3.24-1 in trixie, whose .dsc and debian
+# tarball are): the same package from the later Debian releases, nearest
+# first, each through a sources list of its own, so that no other
+# package is resolved against them.  Sets DSC[PKG]; loud, as it is a
+# newer upstream version.
 try_next_release() {
-        local pkg=$1 rel next f
-        local -a apt_next got
+        local pkg=$1 rel next
+        local -a apt_next
         # The release itself, not its -security or -updates suite.
         rel=$(awk '/^deb-src/ { sub(/\[[^]]*\]/, ""); print $3; exit }' "$APT_DIR/sources.list")
         rel=${rel%%-*}
         rel=${rel%%/*}
-        next=${DEPS_NEXT_SUITE-$(next_release "$rel")}
-        [[ -n $next ]] || return 1
-        apt_next=(
-                apt-get -q
-                -o "Dir::Etc::SourceList=$APT_DIR/next.list"
-                -o "Dir::Etc::SourceParts=$APT_DIR/sources.list.d"
-                -o "Dir::State::Lists=$APT_DIR/lists-next"
-                -o "Dir::Cache=$APT_DIR/cache"
-        )
-        if [[ ! -s $APT_DIR/next.list ]]; then
-                sed -n "s/^\(deb-src .*\) $rel \(.*\)\$/\1 $next \2/p" \
-                        "$APT_DIR/sources.list" >"$APT_DIR/next.list"
-                [[ -s $APT_DIR/next.list ]] || return 1
-                mkdir -p "$APT_DIR/lists-next/partial"
-                "${apt_next[@]}" update >"$WORK/apt-update-next.log" 2>&1 ||
-                        return 1
-        fi
-        (cd "$WORK" && "${apt_next[@]}" source --print-uris "$pkg") \
-                >"$WORK/apt-print-uris-next-$pkg.log" 2>&1 || return 1
-        mapfile -t got < <(uris "$WORK/apt-print-uris-next-$pkg.log" | awk '{ print $2 }')
-        ((${#got[@]})) || return 1
-        (cd "$POOL" && "${apt_next[@]}" -o APT::Sandbox::User=root \
-                source --download-only "$pkg") >>"$WORK/apt-source-next.log" 2>&1 ||
-                return 1
-        in_pool "${got[@]}" || return 1
-        f=$(printf '%s\n' "${got[@]%:*}" | grep '\.dsc$')
-        warn "could not download ${DSC[$pkg]} from $rel; using $f from" \
-                "$next, the next release (DEPS_NO_FALLBACK=1 makes this an" \
-                "error, DEPS_NEXT_SUITE= turns it off)"
-        DSC[$pkg]=$f
+        for next in ${DEPS_NEXT_SUITE-$(next_releases "$rel")}; do
+                apt_next=(
+                        apt-get -q
+                        -o "Dir::Etc::SourceList=$APT_DIR/next-$next.list"
+                        -o "Dir::Etc::SourceParts=$APT_DIR/sources.list.d"
+                        -o "Dir::State::Lists=$APT_DIR/lists-$next"
+                        -o "Dir::Cache=$APT_DIR/cache"
+                )
+                # Once a run: a later release may be testing, which moves on.
+                if [[ ! -e $WORK/updated-$next ]]; then
+                        sed -n "s/^\(deb-src .*\) $rel \(.*\)\$/\1 $next \2/p" \
+                                "$APT_DIR/sources.list" >"$APT_DIR/next-$next.list"
+                        [[ -s $APT_DIR/next-$next.list ]] || continue
+                        mkdir -p "$APT_DIR/lists-$next/partial"
+                        "${apt_next[@]}" update >"$WORK/apt-update-$next.log" 2>&1 ||
+                                continue
+                        : >"$WORK/updated-$next"
+                fi
+                fetch_from "$pkg" "$pkg" "$next, a later release than $rel" \
+                        "${apt_next[@]}" || continue
+                warn "$pkg from $next is newer than $rel's (DEPS_NEXT_SUITE= turns" \
+                        "this off)"
+                return 0
+        done
+        return 1
 }
 
 fetch_sources() {
-        local pkg f suite sel fallback_log=$WORK/apt-source-fallback.log
+        local pkg f suite
         local -A files=()
-        local -a suites got
+        local -a suites
         # The exact file names (and so versions) apt picks for each package.
         # (Run in the empty WORK: apt leaves out files already in the
         # current directory.)  An optional package on its own: one the
@@ -549,8 +638,9 @@ fetch_sources() {
         # one suite's index but not serve its files - seen with -security
         # indices that list a package whose pool files are missing.  Then
         # take the same package from the next suite that serves it
-        # (possibly an older revision), loudly, unless DEPS_NO_FALLBACK=1.
-        # An optional package no suite serves is left out (leave_out).
+        # (possibly an older revision), or from a later release, complete
+        # or without its .dsc, loudly, unless DEPS_NO_FALLBACK=1.  An
+        # optional package nothing serves is left out (leave_out).
         mapfile -t suites < <(awk '/^deb-src/ { sub(/\[[^]]*\]/, ""); print $3 }' \
                 "$APT_DIR/sources.list")
         for pkg in "${PACKAGES[@]}"; do
@@ -566,26 +656,15 @@ fetch_sources() {
                         die "could not download ${DSC[$pkg]} (DEPS_NO_FALLBACK=1)"
                 fi
                 for suite in "${suites[@]}"; do
-                        sel=$pkg/$suite
-                        (cd "$WORK" && "${APT[@]}" source --print-uris "$sel") \
-                                >"$WORK/apt-print-uris-$pkg.log" 2>&1 || continue
-                        mapfile -t got < <(uris "$WORK/apt-print-uris-$pkg.log" |
-                                awk '{ print $2 }')
-                        ((${#got[@]})) || continue
-                        download "$fallback_log" "$sel" || continue
-                        in_pool "${got[@]}" || continue
-                        f=$(printf '%s\n' "${got[@]%:*}" | grep '\.dsc$')
-                        warn "could not download ${DSC[$pkg]}; using $f from" \
-                                "suite $suite instead (DEPS_NO_FALLBACK=1 makes" \
-                                "this an error)"
-                        DSC[$pkg]=$f
-                        continue 2
+                        fetch_from "$pkg" "$pkg/$suite" "suite $suite" "${APT[@]}" &&
+                                continue 2
                 done
                 try_next_release "$pkg" && continue
-                tail -n 30 "$WORK/apt-source.log" "$fallback_log" >&2 2>/dev/null || true
+                tail -n 30 "$WORK/apt-source.log" "$WORK"/print-uris-"$pkg".*.get \
+                        >&2 2>/dev/null || true
                 if [[ -n ${OPTIONAL_PC[$pkg]:-} ]]; then
                         leave_out "$pkg" "could not download its source package" \
-                                "from any suite (${DSC[$pkg]}, then the next release)"
+                                "from any suite (${DSC[$pkg]}, then the later releases)"
                         continue
                 fi
                 die "could not download source package $pkg from any suite"
@@ -595,16 +674,57 @@ fetch_sources() {
 
 fetch_sources
 
+# unpack_tarballs DIR ORIG DEBIAN: what dpkg-source -x does for a 3.0
+# (quilt) package without its .dsc (see use_tarballs): the orig
+# tarball's top directory becomes DIR, the debian tarball replaces any
+# debian/ in it, and the patches of debian/patches/series (or the
+# vendor's debian.series) are applied in order, -p1 and without fuzz,
+# as dpkg-source applies them.
+unpack_tarballs() {
+        local dir=$1 tmp=$1.orig name=${1##*/} series p opt
+        local -a top
+        mkdir -p "$tmp"
+        run_logged "$WORK/$name-unpack-orig.log" tar -xf "$POOL/$2" -C "$tmp" --no-same-owner
+        # Usually one directory, PACKAGE-VERSION; its name does not matter.
+        mapfile -t top < <(find "$tmp" -mindepth 1 -maxdepth 1)
+        if ((${#top[@]} == 1)) && [[ -d ${top[0]} ]]; then
+                mv -- "${top[0]}" "$dir"
+                rmdir -- "$tmp"
+        else
+                mv -- "$tmp" "$dir"
+        fi
+        rm -rf -- "$dir/debian"
+        run_logged "$WORK/$name-unpack-debian.log" tar -xf "$POOL/$3" -C "$dir" --no-same-owner
+        # The modes dpkg-source gives, whoever runs this and with any umask.
+        chmod -R u+w,go-w -- "$dir"
+        series=$dir/debian/patches/debian.series
+        [[ -f $series ]] || series=$dir/debian/patches/series
+        [[ -f $series ]] || return 0
+        while read -r p opt; do
+                [[ -z $opt || $opt == -p1 ]] ||
+                        die "$name: $p: series option '$opt' is not supported"
+                run_logged "$WORK/$name-patch-${p//\//_}.log" patch -d "$dir" \
+                        -p1 -t -N -F 0 -E --no-backup-if-mismatch -r - \
+                        -i "$dir/debian/patches/$p"
+        done < <(sed -e 's/\(^\|[[:space:]]\)#.*//' -e '/^[[:space:]]*$/d' "$series")
+}
+
 # unpack DSC DIR: extract a source package and apply Debian's patches.
 unpack() {
         local dsc=$POOL/$1 dir=$2 now
-        # dpkg-source checks the .dsc's checksums of the tarballs (which apt
-        # already authenticated through the archive signature).  It also
-        # tries the uploader's OpenPGP signature on the .dsc; that key lives
-        # in debian-keyring, which we do not require, so it only warns
-        # "cannot verify inline signature" - expected, and not fatal.
-        run_logged "$WORK/${dir##*/}-unpack.log" dpkg-source \
-                --require-strong-checksums --no-copy -x "$dsc" "$dir"
+        if [[ -n ${TARBALLS[$1]:-} ]]; then
+                # shellcheck disable=SC2086 # two file names
+                unpack_tarballs "$dir" ${TARBALLS[$1]}
+        else
+                # dpkg-source checks the .dsc's checksums of the tarballs
+                # (which apt already authenticated through the archive
+                # signature).  It also tries the uploader's OpenPGP
+                # signature on the .dsc; that key lives in debian-keyring,
+                # which we do not require, so it only warns "cannot verify
+                # inline signature" - expected, and not fatal.
+                run_logged "$WORK/${dir##*/}-unpack.log" dpkg-source \
+                        --require-strong-checksums --no-copy -x "$dsc" "$dir"
+        fi
         # Debian's patches touch configure.ac / Makemodule.am (for programs
         # we do not build), which makes them newer than the shipped
         # configure and Makefile.in, so make would try to re-run autoconf
@@ -1179,14 +1299,19 @@ done
 # --- What went in -------------------------------------------------------
 # built-using: every Debian source package whose code the libraries carry,
 # with its version as the archive has it (the .dsc's Version: keeps the
-# epoch that file names leave out, e.g. zlib's "1:"), sorted.  musl comes
-# from the system's musl-dev, whose libc.a musl-gcc links.
+# epoch that file names leave out, e.g. zlib's "1:"; for a package built
+# without its .dsc, debian/changelog's, see use_tarballs), sorted.  musl
+# comes from the system's musl-dev, whose libc.a musl-gcc links.
 write_built_using() {
         local pkg dsc src ver tmp=$PREFIX/built-using.tmp
         {
                 dpkg-query -W -f='${source:Package} ${source:Version}\n' musl-dev ||
                         die "musl-dev is not installed"
                 for pkg in "${PACKAGES[@]}"; do
+                        if [[ -n ${BUILT_USING[${DSC[$pkg]}]:-} ]]; then
+                                printf '%s\n' "${BUILT_USING[${DSC[$pkg]}]}"
+                                continue
+                        fi
                         dsc=$POOL/${DSC[$pkg]}
                         src=$(sed -n 's/^Source: *//p' "$dsc" | head -n 1)
                         ver=$(sed -n 's/^Version: *//p' "$dsc" | head -n 1)

@@ -5,12 +5,14 @@
 #
 # Builds the static libraries with build-deps.sh (musl, from Debian's
 # source packages: libblkid/libmount, libcap-ng, libyaml, libext2fs,
-# libarchive with its compressors, expat, hivex when the mirror serves
-# it), then configures guestprep out of tree against them with musl-gcc;
-# configure's pkg-config checks take them, with their private
-# dependencies, from BUILDDIR/deps only.  hivex is optional
-# (--with-hivex=auto): without it the binary cannot read a Windows
-# registry, and `BUILDDIR/guestprep version` says "features: none".
+# libarchive with its compressors, expat, hivex), then configures
+# guestprep out of tree against them with musl-gcc; configure's
+# pkg-config checks take them, with their private dependencies, from
+# BUILDDIR/deps only.  hivex is optional (--with-hivex=auto): when no
+# Debian release on the mirror serves it, not even its tarballs without
+# the .dsc, build-deps.sh leaves it out, the binary cannot read a
+# Windows registry, and `BUILDDIR/guestprep version` says "features:
+# none" (DEPS_REQUIRE_HIVEX=1 makes that an error).
 # `make -C BUILDDIR check` afterwards runs the tests that drive the
 # binary, including tests/static/static.sh (no kernel floor, works
 # without the system calls of newer kernels).

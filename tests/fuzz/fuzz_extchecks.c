@@ -6,6 +6,7 @@
  * the check's evidence held.  The parser is static, so the file is
  * compiled into this target (its symbols replace the archive's).
  */
+/* NOLINTNEXTLINE(bugprone-suspicious-include): on purpose, see above. */
 #include "../../agent/extchecks.c"
 
 #include "fuzz.h"

@@ -3,7 +3,8 @@
 # guestprep fix on a copy of a fixture tree, end to end: the dry run
 # changes nothing, fix mends and re-checks, a second fix changes nothing,
 # history lists the run, undo puts every file back byte for byte (content,
-# mode, owner, mtime), and so does undo after a fix killed at any step.
+# mode, owner, mtime), and so does undo after a fix killed at any step;
+# a file edited after the fix is left alone unless undo --force.
 . "$TESTS_LIB"
 
 ORIG="$WORK/orig"
@@ -82,6 +83,22 @@ expect_rc 0 "a second undo has nothing to do"
 
 gp undo --root "$T" 19700101T000000Z-1
 expect_rc 64 "undo of an unknown run"
+
+# Edited by hand after the fix: undo leaves the edit and says so, exit 2;
+# undo --force puts the original back.
+fresh
+gp fix --root "$T" $STABLE --yes
+expect_rc 0 "fix before an edit by hand"
+printf 'SELINUX=permissive\n' >"$T/etc/selinux/config"
+gp undo --root "$T"
+expect_rc 2 "undo over a file changed since"
+grep -q 'left alone /etc/selinux/config: changed since the fix run' "$WORK/out" ||
+	fail "undo names the file it left alone: $(cat "$WORK/out")"
+grep -qx 'SELINUX=permissive' "$T/etc/selinux/config" || fail "undo overwrote the edit"
+gp undo --root "$T" --force
+expect_rc 0 "undo --force"
+snapshot "$T" >"$WORK/after-force"
+cmp -s "$WORK/before" "$WORK/after-force" || { fail "undo --force is not byte for byte"; diff "$WORK/before" "$WORK/after-force" >&2; }
 
 # Killed after each step of the journal, then undone: nothing is lost.
 step=1

@@ -13,6 +13,9 @@
 #   GUESTPREP=build/guestprep sh tests/integration/virtio-debootstrap.sh
 # VIRTIO_DEBOOTSTRAP_CACHE=DIR keeps the bootstrapped tree in DIR (made
 # on the first run, copied on later ones), to save the download.
+# SYSTEM_CACHE=DIR: the tree of the system tests (make system-tree,
+# tests/system/lib.sh) when DIR/deb holds a complete one; it has all this
+# test needs and more, so one download serves both.
 FIXTURES=${FIXTURES:-$(dirname "$0")/../fixtures}
 TESTS_LIB=${TESTS_LIB:-$(dirname "$0")/lib.sh}
 . "$TESTS_LIB"
@@ -65,6 +68,11 @@ bootstrap() {
 	if [ -n "${VIRTIO_DEBOOTSTRAP_CACHE:-}" ] &&
 	   [ -e "$VIRTIO_DEBOOTSTRAP_CACHE/boot" ]; then
 		cp -a "$VIRTIO_DEBOOTSTRAP_CACHE" "$D"
+		return
+	fi
+	if [ -n "${SYSTEM_CACHE:-}" ] && [ -f "$SYSTEM_CACHE/deb/.complete" ]; then
+		cp -a "$SYSTEM_CACHE/deb" "$D"
+		echo "tree of the system tests, from $SYSTEM_CACHE/deb"
 		return
 	fi
 	start=$(date +%s)

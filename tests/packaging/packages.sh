@@ -104,7 +104,8 @@ done
 	ok "built-using names musl and $(echo "$sources" | wc -l) source packages" ||
 	fail "built-using lacks:$missing"
 # An optional package (hivex) is built in when the mirror serves it; the
-# binary's second `version` line names the features it has.
+# binary's second `version` line names the features it has.  As for
+# build-deps.sh, DEPS_REQUIRE_HIVEX=1 makes a binary without it a failure.
 features=$("$build/pkg/guestprep" version 2>/dev/null | sed -n 's/^features: //p')
 for src in $(build_deps_list OPTIONAL_PACKAGES); do
 	case " $features " in
@@ -114,6 +115,9 @@ for src in $(build_deps_list OPTIONAL_PACKAGES); do
 			fail "built-using lacks $src, a feature of pkg/guestprep" ;;
 	*)
 		echo "note: pkg/guestprep was built without $src (features: $features)"
+		req=DEPS_REQUIRE_$(echo "$src" | tr 'a-z-' 'A-Z_')
+		[ "${!req:-0}" != 1 ] ||
+			fail "pkg/guestprep lacks $src, which $req=1 requires"
 		in_manifest "$src" &&
 			fail "built-using names $src, which pkg/guestprep lacks" ||
 			ok "built-using leaves out $src, as pkg/guestprep does" ;;

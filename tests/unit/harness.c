@@ -181,10 +181,15 @@ static const char *change_name(const struct gp_change *c)
 	return c->argv && c->argv[0] ? c->argv[0] : "a command";
 }
 
+/* tests/unit/faults.c, linked into the tests of fixers (faults.h). */
+void faults_sweep(struct harness *h, journal_run_fn run) __attribute__((weak));
+
 void harness_apply(struct harness *h, journal_run_fn run)
 {
 	struct gp_journal *j = NULL;
 
+	if (faults_sweep)
+		faults_sweep(h, run);
 	gp_root_allow_writes(h->root);
 	assert_int_equal(journal_begin(h->root, "test", &j), 0);
 	for (size_t i = 0; i < h->plan.n_changes; i++) {
@@ -215,6 +220,36 @@ void harness_undo(const char *tree, journal_run_fn run)
 				 strerror(-res.items[i].result));
 	undo_result_done(&res);
 	gp_root_free(root);
+}
+
+void harness_round_trip(struct harness *h, const char *only,
+			const struct harness_opts *opts, const char *id,
+			journal_run_fn run)
+{
+	struct harness_opts o = opts ? *opts : (struct harness_opts){ 0 };
+	char *tree = strdup(gp_root_path(h->root));
+	char *saved = tree_snapshot(tree);
+	enum gp_status before;
+
+	assert_non_null(harness_find(h, id));
+	before = harness_find(h, id)->status;
+	harness_apply(h, run);
+	harness_free(h);
+
+	o.plan = true;
+	h = harness_run_opts(tree, only, &o);
+	harness_expect(h, id, GP_PASS);
+	assert_int_equal(h->plan.n_changes, 0);
+	harness_free(h);
+
+	harness_undo(tree, run);
+	tree_expect_same(tree, saved, 0);
+	o.plan = false;
+	h = harness_run_opts(tree, only, &o);
+	harness_expect(h, id, before);
+	harness_free(h);
+	tree_free(saved);
+	free(tree);
 }
 
 int harness_no_commands(struct gp_root *root, struct gp_change *change)

@@ -86,7 +86,9 @@ void harness_expect_evidence(const struct harness *h, const char *id,
  *
  * harness_apply() applies every change of h->plan in one run and fails
  * the test unless each of them succeeds (journal_apply() 0, so
- * change->result 0 too).  h->root is left writable.
+ * change->result 0 too).  h->root is left writable.  In the tests of
+ * fixers, which link tests/unit/faults.c, it first carries the plan out
+ * under a crash and under ENOSPC at every step, undoing each (faults.h).
  */
 void harness_apply(struct harness *h, journal_run_fn run);
 /*
@@ -96,6 +98,16 @@ void harness_apply(struct harness *h, journal_run_fn run);
  * than 0).
  */
 void harness_undo(const char *tree, journal_run_fn run);
+/*
+ * The rest of a fix's life after @h, planned on its tree by
+ * harness_run_opts(@only, @opts) or harness_plan(@only): apply it with
+ * @run, check again (@id passes, nothing is left to plan), undo (the
+ * tree is byte for byte what it was, and @id has its old status again).
+ * @opts may be NULL.  Frees @h.
+ */
+void harness_round_trip(struct harness *h, const char *only,
+			const struct harness_opts *opts, const char *id,
+			journal_run_fn run);
 /* A journal_run_fn for fixes that must run no command: fails the test. */
 int harness_no_commands(struct gp_root *root, struct gp_change *change);
 

@@ -349,6 +349,22 @@ static void fix_rewrites_first_fields(void **state)
 	harness_free(h);
 }
 
+/*
+ * Through the journal: fstab names devices by UUID, the check passes,
+ * nothing is left to plan; undo puts the file back byte for byte.
+ */
+static void fix_apply_recheck_undo(void **state)
+{
+	const struct harness_opts live = { .live = true };
+	char *tree = ubuntu_tree("/dev/sda1 / ext4 errors=remount-ro 0 1\n"
+				 "/dev/sdb1 /data xfs defaults,nofail 0 2\n");
+	struct harness *h = run_live(tree, "fstab.device_names", true);
+
+	harness_expect(h, "fstab.device_names", GP_FAIL);
+	harness_round_trip(h, "fstab.device_names", &live,
+			   "fstab.device_names", harness_no_commands);
+}
+
 static void not_fixable_offline(void **state)
 {
 	char *tree = ubuntu_tree("/dev/sda1 / ext4 defaults 0 1\n");
@@ -405,6 +421,8 @@ int main(void)
 		cmocka_unit_test_teardown(garbled_fstab_no_crash,
 					  tree_teardown),
 		cmocka_unit_test_teardown(fix_rewrites_first_fields,
+					  tree_teardown),
+		cmocka_unit_test_teardown(fix_apply_recheck_undo,
 					  tree_teardown),
 		cmocka_unit_test_teardown(not_fixable_offline, tree_teardown),
 		cmocka_unit_test_teardown(not_fixable_unresolved,

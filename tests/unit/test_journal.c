@@ -659,6 +659,68 @@ static void test_symlinks(void **state)
 	free(before);
 }
 
+/* Expect undo of the newest run to leave @n paths alone (-ESTALE). */
+static void expect_left_alone(const char *tree, size_t n)
+{
+	struct gp_undo_result res;
+	size_t stale = 0;
+
+	assert_int_equal(undo(tree, NULL, &res), -ESTALE);
+	for (size_t i = 0; i < res.n_items; i++) {
+		if (res.items[i].result == -ESTALE) {
+			assert_non_null(strstr(res.items[i].what,
+					       "changed since"));
+			stale++;
+		} else {
+			assert_int_equal(res.items[i].result, 0);
+		}
+	}
+	assert_int_equal(stale, n);
+	undo_result_done(&res);
+}
+
+/*
+ * What someone changed after the fix run is theirs: undo leaves it (and
+ * says so) unless forced, and puts back everything else.  A path put
+ * back to its original by hand is not a change.
+ */
+static void test_changed_since(void **state)
+{
+	struct plan p = { 0 };
+	char *before, *tree;
+
+	need_root();
+	tree = fixture(&before);
+	plan_write(&p, tree, "etc/conf", "fixed\n", 0644);
+	plan_write(&p, tree, "etc/new", "created\n", 0644);
+	plan_remove(&p, tree, "etc/old");
+	plan_symlink(&p, tree, "etc/alt", "b");
+	plan_write(&p, tree, "etc/real", "fixed too\n", 0644);
+	assert_int_equal(apply_plan(tree, &p, false), 0);
+
+	tree_write(tree, "etc/conf", "edited by hand\n");
+	tree_write(tree, "etc/new", "edited too\n");
+	tree_write(tree, "etc/old", "made again\n");
+	tree_remove(tree, "etc/alt");
+	tree_symlink(tree, "etc/alt", "c");
+	tree_write(tree, "etc/real", "real\n");	/* as it was */
+	expect_left_alone(tree, 4);
+	expect_content(tree, "etc/conf", "edited by hand\n");
+	expect_content(tree, "etc/new", "edited too\n");
+	expect_content(tree, "etc/old", "made again\n");
+	expect_content(tree, "etc/real", "real\n");
+	assert_true(S_ISLNK(stat_of(tree, "etc/alt").st_mode));
+	/* Asked again, the same answer. */
+	expect_left_alone(tree, 4);
+
+	journal_set_undo_force(true);
+	undo_ok(tree);
+	journal_set_undo_force(false);
+	expect_snapshot(tree, before);
+	plan_free(&p);
+	free(before);
+}
+
 /* A write to a link replaces what it points to; the link stays. */
 static void test_write_through_link(void **state)
 {
@@ -1737,6 +1799,7 @@ int main(void)
 		T(test_symlinks),
 		T(test_write_through_link),
 		T(test_everything_then_undo),
+		T(test_changed_since),
 		T(test_interrupted_apply),
 		T(test_interrupted_undo),
 		T(test_stop_hook_from_environment),

@@ -1028,6 +1028,41 @@ static void journal_live_stop_and_undo(void **state)
 	ran_reset();
 }
 
+/*
+ * --remove-packages: the package tool runs through the journal after the
+ * unit is masked; undo unmasks, and says the removal cannot be reverted.
+ */
+static void journal_remove_packages(void **state)
+{
+	char *tree = tree_kept(tree_copy("qemu_ga/debian-installed"));
+	struct harness *h = run_as(tree, false, true, true);
+	struct gp_undo_result res = { 0 };
+	struct gp_root *root = NULL;
+	size_t not_revertible = 0;
+
+	ran_reset();
+	harness_apply(h, fake_run);
+	assert_int_equal(n_ran, 1);
+	assert_string_equal(ran[0], "/usr/bin/apt-get -y remove qemu-guest-agent");
+	harness_free(h);
+
+	assert_int_equal(gp_root_new(tree, &root), 0);
+	gp_root_allow_writes(root);
+	assert_int_equal(journal_undo(root, NULL, fake_run, &res), 0);
+	for (size_t i = 0; i < res.n_items; i++) {
+		if (res.items[i].result == -EOPNOTSUPP)
+			not_revertible++;
+		else
+			assert_int_equal(res.items[i].result, 0);
+	}
+	assert_int_equal(not_revertible, 1);
+	assert_int_equal(n_ran, 1);	/* nothing to run back */
+	undo_result_done(&res);
+	gp_root_free(root);
+	tree_expect_fixture(tree, "qemu_ga/debian-installed");
+	ran_reset();
+}
+
 #define TEST(fn) cmocka_unit_test_teardown(fn, tree_teardown)
 
 int main(void)
@@ -1080,6 +1115,7 @@ int main(void)
 		TEST(fix_is_idempotent),
 		TEST(journal_apply_recheck_undo),
 		TEST(journal_live_stop_and_undo),
+		TEST(journal_remove_packages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -349,6 +349,24 @@ static void fix_every_assignment_and_odd_ones(void **state)
 		   NULL);
 }
 
+/*
+ * Through the journal: the next boot is disabled, nothing is left to
+ * plan; undo puts the file back byte for byte (mode and time too).
+ */
+static void fix_apply_recheck_undo(void **state)
+{
+	char *tree = centos_tree("SELINUX=enforcing\nSELINUXTYPE=targeted\n");
+	char *config = tree_file(tree, CONFIG);
+	struct harness *h;
+
+	assert_int_equal(chmod(config, 0640), 0);
+	h = harness_plan(tree, "selinux.config", NULL);
+	harness_expect(h, "selinux.config", GP_FAIL);
+	harness_round_trip(h, "selinux.config", NULL, "selinux.config",
+			   harness_no_commands);
+	free(config);
+}
+
 static void fix_nothing_when_fine(void **state)
 {
 	expect_fix("SELINUX=permissive\nSELINUXTYPE=targeted\n", NULL, NULL);
@@ -395,6 +413,7 @@ int main(void)
 		TEST(fix_sets_disabled_keeping_the_rest),
 		TEST(fix_follows_the_profile),
 		TEST(fix_every_assignment_and_odd_ones),
+		TEST(fix_apply_recheck_undo),
 		TEST(fix_nothing_when_fine),
 		TEST(fix_refuses_an_unsafe_profile),
 	};

@@ -443,6 +443,125 @@ static void match_in_include_ends_with_file(void **state)
 	assert_int_equal(status_of(t, ROOT), GP_FAIL);
 }
 
+/*
+ * Include is bounded twice, as plugins/sshd.c reads it: MAX_DEPTH (16,
+ * sshd's own) nested files, and MAX_INCLUDED (256) files read in all,
+ * again or not.  Either limit reached makes the syntax fail.  Each case
+ * runs under alarm(): a loop the bounds miss kills the test instead of
+ * hanging it.
+ */
+#define MAX_INCLUDED_TEST 256u
+#define MAX_DEPTH_TEST 16u
+#define INCLUDE_SECONDS 20
+
+/* @n files @dir/PREFIXnnn.conf, each holding @content. */
+static void write_many(const char *t, const char *dir, const char *prefix,
+		       unsigned n, const char *content)
+{
+	char path[256];
+
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s%03u.conf", dir, prefix, i);
+		tree_write(t, path, content);
+	}
+}
+
+/* status_of(); SIGALRM ends the test when it takes INCLUDE_SECONDS. */
+static enum gp_status bounded_status(const char *tree, const char *id)
+{
+	enum gp_status s;
+
+	alarm(INCLUDE_SECONDS);
+	s = status_of(tree, id);
+	alarm(0);
+	return s;
+}
+
+/* One glob: as many files as the cap pass; one more fails, 300 too. */
+static void include_glob_over_cap_fails(void **state)
+{
+	char *t = copy_with("sshd/centos7", "Include sshd_config.d/*.conf\n"
+			    "PasswordAuthentication yes\n");
+
+	(void)state;
+	write_many(t, "/etc/ssh/sshd_config.d", "a", MAX_INCLUDED_TEST,
+		   "X11Forwarding no\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_PASS);
+	write_many(t, "/etc/ssh/sshd_config.d", "b", 1, "X11Forwarding no\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_FAIL);
+	write_many(t, "/etc/ssh/sshd_config.d", "c",
+		   300 - MAX_INCLUDED_TEST - 1, "X11Forwarding no\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_FAIL);
+}
+
+/*
+ * Includes of includes add up: 15 files that each include the same 16
+ * read 15 + 240 = 255 files, 16 of them 272, over the cap.
+ */
+static void include_tree_over_cap_fails(void **state)
+{
+	char *t = copy_with("sshd/centos7", "Include outer.d/*.conf\n");
+
+	(void)state;
+	write_many(t, "/etc/ssh/inner.d", "i", 16, "X11Forwarding no\n");
+	write_many(t, "/etc/ssh/outer.d", "o", 15, "Include inner.d/*.conf\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_PASS);
+	write_many(t, "/etc/ssh/outer.d", "p", 1, "Include inner.d/*.conf\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_FAIL);
+}
+
+/* A chain of files, each including the next: 16 deep pass, 17 fail. */
+static void include_chain_depth(void **state)
+{
+	char *t = copy_with("sshd/centos7", "Include chain/f01.conf\n");
+	char path[64], line[64];
+
+	(void)state;
+	for (unsigned i = 1; i < MAX_DEPTH_TEST; i++) {
+		snprintf(path, sizeof(path), "/etc/ssh/chain/f%02u.conf", i);
+		snprintf(line, sizeof(line), "Include chain/f%02u.conf\n",
+			 i + 1);
+		tree_write(t, path, line);
+	}
+	snprintf(path, sizeof(path), "/etc/ssh/chain/f%02u.conf",
+		 MAX_DEPTH_TEST);
+	tree_write(t, path, "X11Forwarding no\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_PASS);
+	tree_remove(t, path);
+	tree_write(t, path, "Include chain/f17.conf\n");
+	tree_write(t, "/etc/ssh/chain/f17.conf", "X11Forwarding no\n");
+	assert_int_equal(bounded_status(t, SYNTAX), GP_FAIL);
+}
+
+/*
+ * Files that include themselves or each other end, and fail: at the
+ * depth limit when each includes once, at the total cap when each
+ * includes itself four times (4^16 reads without the cap).
+ */
+static void include_loops_end(void **state)
+{
+	static const struct {
+		const char *config;	/* sshd_config */
+		const char *a, *b;	/* /etc/ssh/{a,b}.conf, or NULL */
+	} loops[] = {
+		{ "Include sshd_config\n", NULL, NULL },
+		{ "Include a.conf\n", "Include b.conf\n", "Include a.conf\n" },
+		{ "Include a.conf\n",
+		  "Include a.conf a.conf\nInclude a.conf a.conf\n", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(loops); i++) {
+		char *t = copy_with("sshd/centos7", loops[i].config);
+
+		if (loops[i].a)
+			tree_write(t, "/etc/ssh/a.conf", loops[i].a);
+		if (loops[i].b)
+			tree_write(t, "/etc/ssh/b.conf", loops[i].b);
+		assert_int_equal(bounded_status(t, SYNTAX), GP_FAIL);
+	}
+}
+
 static void match_blocks(void **state)
 {
 	char *t;
@@ -786,6 +905,10 @@ int main(void)
 		TEST(hostile_files),
 		TEST(include_first_value_wins),
 		TEST(match_in_include_ends_with_file),
+		TEST(include_glob_over_cap_fails),
+		TEST(include_tree_over_cap_fails),
+		TEST(include_chain_depth),
+		TEST(include_loops_end),
 		TEST(match_blocks),
 		TEST(users_and_methods_lock_out),
 		TEST(port_settings),

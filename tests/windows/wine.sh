@@ -6,9 +6,16 @@
 # version, list, --help, the usage errors of --root, --output, password
 # from a pipe; then fix, history and undo of the registry values the
 # fixers change (each checked with `wine reg query`).  Exit codes must
-# come through wine unchanged.
+# come through wine unchanged.  File names beyond the ANSI code page
+# (--config, --output, --checks-dir under "Zoë 报告"), and such text on
+# the console (a pty, through script(1)).  Site checks: .cmd files that
+# pass, fail, print garbage, print nothing, loop past the timeout, and
+# entries refused by name, type or DACL; a Windows program as a check
+# (WINDOWS_SITECHECK); the default C:\ProgramData\guestprep\checks.d.
 #
 # WINDOWS_EXE: the guestprep.exe to test (`make windows-check` sets it).
+# WINDOWS_SITECHECK: tests/windows/sitecheck.exe of the same build (as
+# `make windows-check` sets it; without it the .exe check is skipped).
 # WINE: the wine loader for 64-bit programs (default: wine64 on the PATH,
 # then Debian's /usr/lib/wine/wine64, then wine).  Skips (77) only when
 # there is no wine or it cannot start a fresh prefix.
@@ -37,6 +44,17 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/guestprep-wine.XXXXXX")
 WINEPREFIX=$WORK/prefix
 WINEDEBUG=-all
+# Wine turns arguments into UTF-16 and console text back by the locale:
+# names like "报告.json" need a UTF-8 one.
+UTF8=
+for l in C.UTF-8 C.utf8; do
+	if locale -a 2>/dev/null | grep -qx "$l"; then
+		LC_ALL=$l
+		UTF8=yes
+		export LC_ALL
+		break
+	fi
+done
 # No Mono or Gecko installer prompts in a fresh prefix.
 WINEDLLOVERRIDES="mscoree,mshtml="
 export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES
@@ -291,6 +309,196 @@ esac
 gp check --only windows_rdp --color never
 expect_rc 0 "check --format text"
 expect_grep 'windows_rdp\.enabled' "$WORK/out" "the text report names the findings"
+
+# ---- file names beyond the ANSI code page -----------------------------------
+# Windows' ANSI code page (1252 here) has no 报告: through it, the name
+# would arrive as "??.json", or not at all.
+# winpath PATH: the Windows name of a Unix path (wine's Z: drive).
+winpath() {
+	printf 'Z:%s' "$1" | tr / '\\'
+}
+# console OUT ARGS...: guestprep.exe on a pty, a console to wine; OUT
+# gets what reached the terminal, without wine's cursor sequences.
+console() {
+	out=$1
+	shift
+	GP_WINE=$WINE GP_EXE=$WINDOWS_EXE timeout 120 script -qec \
+		"\"\$GP_WINE\" \"\$GP_EXE\" $*" /dev/null </dev/null \
+		>"$out.raw" 2>&1
+	sed 's/\x1b\[[0-9]*C/ /g; s/\x1b\[[?0-9;]*[a-zA-Z]//g; s/\r//g' \
+		"$out.raw" >"$out"
+}
+if [ -n "$UTF8" ]; then
+	UNI="$WORK/Zoë 报告"
+	mkdir -p "$UNI/checks"
+	printf 'format = json\nonly = windows_rdp,site\n' >"$UNI/guestprep.conf"
+	# The message as \u escapes: the .cmd file itself stays ASCII.
+	printf '@echo {"findings": [{"id": "text", "status": "pass", "message": "Zo\\u00eb \\u62a5\\u544a"}]}\r\n' \
+		>"$UNI/checks/unicode.cmd"
+	echo 'not a check' >"$UNI/checks/readme.txt"
+	gp check --config "$(winpath "$UNI/guestprep.conf")" \
+		--checks-dir "$(winpath "$UNI/checks")" \
+		--output "$(winpath "$UNI/报告.json")"
+	expect_rc 1 "check --config, --checks-dir, --output under \"Zoë 报告\""
+	if [ -f "$UNI/报告.json" ]; then
+		pass "--output wrote 报告.json"
+	else
+		fail "--output: no 报告.json in: $(ls "$UNI")"
+	fi
+	names=$(cd "$UNI" && ls | tr '\n' ' ')
+	if [ "$names" = "checks guestprep.conf 报告.json " ]; then
+		pass "nothing else was written beside it"
+	else
+		fail "files beside the report: $names"
+	fi
+	tr -d '\r' <"$UNI/报告.json" >"$WORK/out" 2>/dev/null
+	for q in '[.findings[].plugin] | all(. == "windows_rdp" or . == "site")' \
+		'.findings[] | select(.id == "site.unicode.text") | .message == "Zoë 报告"' \
+		'.findings[] | select(.id == "site.ignored") | .evidence[0] | test("^Z:.*Zoë 报告.checks.readme.txt is not")'; do
+		if jq -e "$q" "$WORK/out" >/dev/null 2>&1; then
+			pass "report: $q"
+		else
+			fail "report: not $q"
+			head -c 2000 "$WORK/out" >&2
+		fi
+	done
+	# checks-dir in the configuration file: a drive-letter path is
+	# absolute to guestprep.exe.
+	printf 'format = json\nonly = site\nchecks-dir = %s\n' \
+		"$(winpath "$UNI/checks")" >"$UNI/drive.conf"
+	gp check --config "$(winpath "$UNI/drive.conf")"
+	expect_rc 1 "checks-dir = Z:\\... in the configuration file"
+	expect_status site.unicode.text pass
+	rm -f "$UNI/drive.conf"
+	if command -v script >/dev/null; then
+		console "$WORK/tty" check --only site --color never \
+			--checks-dir "'$(winpath "$UNI/checks")'"
+		expect_grep 'site\.unicode\.text.*Zoë 报告' "$WORK/tty" \
+			"the console shows the report's Zoë 报告"
+		# JSON is written a character at a time.
+		console "$WORK/tty" check --only site --format json \
+			--checks-dir "'$(winpath "$UNI/checks")'"
+		expect_grep '"message": "Zoë 报告"' "$WORK/tty" \
+			"the console shows the JSON report's Zoë 报告"
+		console "$WORK/tty" check \
+			--config "'$(winpath "$UNI/none.conf")'"
+		expect_grep 'Zoë 报告.none\.conf: no such file' "$WORK/tty" \
+			"the console shows an error's Zoë 报告"
+	else
+		echo "note: no script(1): console output not tested"
+	fi
+else
+	echo "note: no UTF-8 locale: non-ASCII file names not tested"
+fi
+
+# ---- site checks ---------------------------------------------------------------
+CHK="$WORK/checks"
+mkdir -p "$CHK/sub.cmd"
+# check NAME BODY: a .cmd check (CRLF, as cmd.exe expects).
+check() {
+	printf '%s\r\n' "$2" >"$CHK/$1"
+}
+check pass.cmd '@echo {"findings": [{"id": "ok", "status": "pass", "message": "all is well", "evidence": ["seen"]}]}'
+check fail.cmd '@echo {"findings": [{"status": "fail", "message": "not so"}]}
+@exit /b 2'
+check garbled.cmd '@echo this is not JSON'
+check silent.cmd '@exit /b 3'
+check slow.cmd '@echo off
+:loop
+goto loop'
+check 'old~.cmd' '@echo {"findings": []}'
+check open.cmd '@echo {"findings": []}'
+chmod o+w "$CHK/open.cmd" # wine: Everyone may write it
+echo notes >"$CHK/notes.txt"
+if [ -f "${WINDOWS_SITECHECK:-}" ]; then
+	cp "$WINDOWS_SITECHECK" "$CHK/env.exe"
+fi
+gp check --format json --only site --checks-dir "$(winpath "$CHK")" \
+	--checks-timeout 2
+expect_rc 2 "check of the site checks"
+expect_status site.pass.ok pass
+expect_status site.fail fail
+expect_status site.garbled error
+expect_status site.silent error
+expect_status site.slow error
+expect_status site.ignored warn
+# msg ID PATTERN WHAT: the message of finding ID.
+msg() {
+	got=$(jq -r --arg id "$1" '.findings[] | select(.id == $id) | .message' \
+		"$WORK/out")
+	case $got in
+	$2) pass "$3" ;;
+	*) fail "$3: \"$got\"" ;;
+	esac
+}
+msg site.garbled '*printed an invalid report*' "garbage is an invalid report"
+msg site.silent '*exited with status 3 and printed no report' \
+	"a failure without a report is an error"
+msg site.slow '*timed out after 2 s' "the loop is stopped by the timeout"
+msg site.ignored '4 entries of *checks were not run' "four entries are refused"
+ev=$(jq -r '.findings[] | select(.id == "site.ignored") | .evidence[]' \
+	"$WORK/out")
+for want in 'old~.cmd is not NAME.exe' 'notes.txt is not NAME.exe' \
+	'open.cmd is writable by Everyone' 'sub.cmd is not a regular file'; do
+	case $ev in
+	*"$want"*) pass "refused: $want" ;;
+	*) fail "not refused: $want: $ev" ;;
+	esac
+done
+if [ -f "$CHK/env.exe" ]; then
+	expect_status site.env.env pass
+	got=$(jq -c '.findings[] | select(.id == "site.env.env") | .evidence' \
+		"$WORK/out")
+	if [ "$got" = '["root=C:\\","cwd=C:\\","stdin=0 bytes"]' ]; then
+		pass "a program runs in C:\\ with GUESTPREP_ROOT and empty stdin"
+	else
+		fail "the program saw $got"
+	fi
+else
+	echo "note: no WINDOWS_SITECHECK: no .exe check run"
+fi
+# Wine's powershell.exe is a stub that runs nothing: a .ps1 is only listed.
+printf 'Write-Output "{`"findings`": []}"\r\n' >"$CHK/probe.ps1"
+gp list --checks-dir "$(winpath "$CHK")"
+rm -f "$CHK/probe.ps1"
+expect_rc 0 "list --checks-dir"
+expect_grep '^  site\.probe  *Z:.*checks.probe\.ps1$' "$WORK/out" \
+	"list shows a PowerShell check"
+expect_grep '^site  *site-specific checks: programs in Z:' "$WORK/out" \
+	"list names the directory"
+expect_grep '^  site\.pass  *Z:.*checks.pass\.cmd$' "$WORK/out" \
+	"list shows a check"
+expect_grep '^  site\.ignored  *Z:.*open\.cmd is writable by Everyone.*: not run$' \
+	"$WORK/out" "list shows a refused check"
+# A directory anyone may write to runs nothing.
+chmod o+w "$CHK"
+gp check --format json --only site --checks-dir "$(winpath "$CHK")"
+expect_rc 1 "check of a directory writable by Everyone"
+msg site.ignored '1 entry of *checks was not run' \
+	"the directory is refused as a whole"
+expect_status site.pass.ok ''
+chmod o-w "$CHK"
+
+# cmd.exe would expand %PATH% in the path, quotes or not.
+PCT="$WORK/100%PATH%"
+mkdir -p "$PCT"
+cp "$CHK/pass.cmd" "$PCT/"
+gp check --format json --only site --checks-dir "$(winpath "$PCT")"
+expect_status site.pass error
+msg site.pass "*cmd.exe would expand the '%' in its path" \
+	"a .cmd under a path with % is not run"
+
+# The default directory, beside guestprep.conf.
+PD="$WINEPREFIX/drive_c/ProgramData/guestprep/checks.d"
+mkdir -p "$PD"
+cp "$CHK/pass.cmd" "$PD/"
+gp check --format json --only site
+expect_rc 0 "check with C:\\ProgramData\\guestprep\\checks.d"
+expect_status site.pass.ok pass
+gp list
+expect_grep '^  site\.pass  *C:.ProgramData.guestprep.checks\.d.pass\.cmd$' \
+	"$WORK/out" "list shows the default directory's check"
+rm -rf "$PD"
 
 # ---- fix, history, undo ------------------------------------------------------
 # Remote Desktop denied (fDenyTSConnections absent: the fix creates it,
