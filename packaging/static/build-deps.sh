@@ -513,7 +513,8 @@ use_tarballs() {
                 *) return 1 ;;
                 esac
                 algo=${hash%%:*}
-                sum=$("${algo,,}sum" <"$POOL/$name" 2>/dev/null) || return 1
+                [[ -f $POOL/$name ]] || return 1 # not served either
+                sum=$("${algo,,}sum" <"$POOL/$name") || return 1
                 [[ ${sum%% *} == "${hash#*:}" ]] || return 1
         done < <(awk '$1 ~ /^'\''/ { print $2, $3, $4 }' "$1")
         [[ -n $dsc && -n $orig && -n $debian ]] || return 1

@@ -88,7 +88,11 @@ have_man=
 manifest=$build/pkg/built-using
 # build_deps_list NAME: the words of build-deps.sh's array NAME.
 build_deps_list() {
-	sed -n "/^readonly $1=(/,/)/p" "$srcdir/packaging/static/build-deps.sh" |
+	# From "readonly NAME=(" to the ")" that closes it, on the same line
+	# or a later one.
+	awk -v start="readonly $1=(" \
+		'index($0, start) == 1 { on = 1 } on { print } on && /\)/ { exit }' \
+		"$srcdir/packaging/static/build-deps.sh" |
 		tr -d '()' | sed "s/readonly $1=//" | tr -s ' \t\n' '\n' | grep .
 }
 in_manifest() {
