@@ -262,9 +262,13 @@ int harness_no_commands(struct gp_root *root, struct gp_change *change)
 void harness_buf_add(struct harness_buf *b, const void *p, size_t n)
 {
 	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 4096;
-		b->data = realloc(b->data, b->cap);
-		assert_non_null(b->data);
+		size_t cap = (b->len + n) * 2 + 4096;
+		/* b->data stays the caller's to free when this fails. */
+		unsigned char *data = realloc(b->data, cap);
+
+		assert_non_null(data);
+		b->data = data;
+		b->cap = cap;
 	}
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -330,10 +334,16 @@ static char *read_whole(const char *full, size_t *ret_len)
 		fail_msg("open %s: %s", full, strerror(errno));
 	do {
 		if (cap - len < 4096) {
-			cap = cap * 2 + 4096;
 			/* One more for the NUL. */
-			data = realloc(data, cap + 1);
-			assert_non_null(data);
+			char *bigger = realloc(data, cap * 2 + 4096 + 1);
+
+			if (!bigger) {
+				free(data);
+				fclose(f);
+				fail_msg("read %s: out of memory", full);
+			}
+			data = bigger;
+			cap = cap * 2 + 4096;
 		}
 		n = fread(data + len, 1, cap - len, f);
 		len += n;

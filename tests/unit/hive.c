@@ -69,6 +69,8 @@ static void base_block(unsigned char *b)
 	static const char name[] = "guestprep-test";
 	uint32_t sum = 0;
 
+	/* Signatures and names in hives are bytes without a NUL. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(b, "regf", 4);
 	put32(b + 0x04, 1);	/* primary sequence number */
 	put32(b + 0x08, 1);	/* secondary: equal, so the hive is clean */
@@ -104,6 +106,7 @@ static void root_key(unsigned char *cell)
 	size_t len = strlen(ROOT_NAME);
 
 	cell_size(cell, SK_CELL - ROOT_CELL, 1);
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(nk, "nk", 2);
 	/* KEY_HIVE_ENTRY | KEY_NO_DELETE | KEY_COMP_NAME (an ASCII name) */
 	put16(nk + 0x02, 0x0004 | 0x0008 | 0x0020);
@@ -119,6 +122,8 @@ static void root_key(unsigned char *cell)
 	put32(nk + 0x30, NO_CELL);	/* class name */
 	put16(nk + 0x48, (uint16_t)len);
 	put16(nk + 0x4a, 0);		/* class name length */
+	/* The name's length is in the key, the name has no NUL. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(nk + NK_FIXED, ROOT_NAME, len);
 }
 
@@ -127,6 +132,7 @@ static void security(unsigned char *cell)
 	unsigned char *sk = cell + 4;
 
 	cell_size(cell, FREE_CELL - SK_CELL, 1);
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(sk, "sk", 2);
 	put32(sk + 0x04, SK_CELL);	/* the list of descriptors: itself */
 	put32(sk + 0x08, SK_CELL);

@@ -31,7 +31,7 @@ static void test_check_options(void **state)
 			       "alibaba-2018", "--format=json", "--only",
 			       "os,selinux", "--only", "disk_space", "--skip",
 			       "os.architecture", "-s", "sshd.port=2222", "-v",
-			       "-o", "/tmp/r.json", NULL), 0);
+			       "-o", "/tmp/r.json", (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_CHECK);
 	assert_string_equal(o.root, "/mnt");
 	assert_string_equal(o.profile, "alibaba-2018");
@@ -50,16 +50,16 @@ static void test_commands(void **state)
 	struct gp_options o;
 	char *error;
 
-	assert_int_equal(parse(&o, &error, "list", NULL), 0);
+	assert_int_equal(parse(&o, &error, "list", (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_LIST);
 	cli_done(&o);
-	assert_int_equal(parse(&o, &error, "--version", NULL), 0);
+	assert_int_equal(parse(&o, &error, "--version", (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_VERSION);
 	cli_done(&o);
-	assert_int_equal(parse(&o, &error, NULL), 0);
+	assert_int_equal(parse(&o, &error, (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_HELP);
 	cli_done(&o);
-	assert_int_equal(parse(&o, &error, "--root", "/x", NULL), 0);
+	assert_int_equal(parse(&o, &error, "--root", "/x", (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_CHECK);
 	assert_string_equal(o.root, "/x");
 	cli_done(&o);
@@ -93,25 +93,26 @@ static void test_password_command(void **state)
 	struct gp_options o;
 	char *error;
 
-	assert_int_equal(parse(&o, &error, "password", NULL), 0);
+	assert_int_equal(parse(&o, &error, "password", (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_PASSWORD);
 	cli_done(&o);
-	assert_int_equal(parse(&o, &error, "password", "-f", "json", NULL), 0);
+	assert_int_equal(parse(&o, &error, "password", "-f", "json",
+			       (char *)NULL), 0);
 	assert_int_equal(o.command, GP_CMD_PASSWORD);
 	assert_int_equal(o.format, GP_FORMAT_JSON);
 	cli_done(&o);
-	assert_int_equal(parse(&o, &error, "password", "Secret12!", NULL),
-			 -EINVAL);
+	assert_int_equal(parse(&o, &error, "password", "Secret12!",
+			       (char *)NULL), -EINVAL);
 	assert_non_null(error);
 	assert_null(strstr(error, "Secret12!"));
 	free(error);
 	assert_int_equal(parse(&o, &error, "password", "--format", "json",
-			       "Secret12!", NULL),
+			       "Secret12!", (char *)NULL),
 			 -EINVAL);
 	assert_null(strstr(error, "Secret12!"));
 	free(error);
-	assert_int_equal(parse(&o, &error, "password", "-sSecret12!", NULL),
-			 -EINVAL);
+	assert_int_equal(parse(&o, &error, "password", "-sSecret12!",
+			       (char *)NULL), -EINVAL);
 	assert_null(strstr(error, "Secret12!"));
 	free(error);
 }
@@ -157,7 +158,7 @@ static void test_command_line_wins(void **state)
 
 	assert_int_equal(parse(&o, &error, "check", "--profile", "alibaba",
 			       "--format", "text", "--skip", "os", "--set",
-			       "sshd.port=22", NULL), 0);
+			       "sshd.port=22", (char *)NULL), 0);
 	assert_int_equal(conf("profile = alibaba-2018\nformat = json\n"
 			      "skip = selinux\nsshd.port = 2222\n",
 			      &o, &p, &error, &tree), 0);

@@ -184,14 +184,16 @@ static void binary_alone_is_incomplete(void **state)
 /* A dpkg database of over-long lines and no final newline. */
 static void dpkg_status_hostile(void **state)
 {
+	static const char tail[] =
+		"\nPackage: cloud-init\nStatus: install ok installed";
 	char *tree = copy_of("ubuntu1804-deinstall");
 	size_t n = 100000;
-	char *junk = malloc(n + 64);
+	char *junk = malloc(n + sizeof(tail));
 	struct harness *h;
 
 	assert_non_null(junk);
 	memset(junk, 'x', n);
-	strcpy(junk + n, "\nPackage: cloud-init\nStatus: install ok installed");
+	memcpy(junk + n, tail, sizeof(tail));
 	tree_write(tree, "var/lib/dpkg/status", junk);
 	/* dpkg says installed, but the program is gone: not installed. */
 	h = harness_run(tree, "cloud_init.installed", NULL);
@@ -738,16 +740,19 @@ static void write_bomb(const char *tree, const char *text)
 /* 200 000 nested flow sequences: stops at the depth limit. */
 static void bomb_deep_flow_nesting(void **state)
 {
+	static const char key[] = "datasource_list: ";
 	char *tree = copy_of("centos7");
-	size_t depth = 200000, len = strlen("datasource_list: ");
+	size_t depth = 200000, len = strlen(key);
 	char *text = malloc(len + 2 * depth + 2);
 	struct harness *h;
 
 	assert_non_null(text);
-	memcpy(text, "datasource_list: ", len);
+	/* Its NUL is overwritten by the first '['. */
+	memcpy(text, key, sizeof(key));
 	memset(text + len, '[', depth);
 	memset(text + len + depth, ']', depth);
-	strcpy(text + len + 2 * depth, "\n");
+	text[len + 2 * depth] = '\n';
+	text[len + 2 * depth + 1] = '\0';
 	write_bomb(tree, text);
 	alarm(20);
 	h = harness_run(tree, "cloud_init.datasource", NULL);

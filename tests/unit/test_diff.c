@@ -155,8 +155,11 @@ static char *apply(const char *a, size_t alen, const char *patch,
 		parse_range(&p, '+', &bs, &bc);
 		assert_true(startswith(p, " @@\n"));
 		p += 4;
-		/* Hunks come in order, and would have merged if they touched. */
-		assert_true(as >= i);
+		/*
+		 * Hunks come in order, start inside @a, and would have merged
+		 * if they touched.
+		 */
+		assert_true(as >= i && as <= al.n);
 		assert_true(*hunks == 0 || as > prev_end);
 		for (; i < as; i++, written++)
 			fwrite(al.s[i], 1, al.len[i], f);

@@ -137,13 +137,19 @@ static void cpio(struct harness_buf *out, enum comp c, const char *const *paths)
 	/* Legacy LZ4: magic, then blocks of (size, literal-only block). */
 	harness_buf_add(out, "\x02\x21\x4c\x18", 4);
 	for (size_t off = 0; off < raw.len;) {
-		size_t n = raw.len - off > (1u << 20) ? 1u << 20 : raw.len - off;
+		size_t n = raw.len - off;
 		struct harness_buf blk = { 0 };
-		/* The token: the literal length, 15 and more in extra bytes. */
-		unsigned char token = n >= 15 ? 0xf0 : (unsigned char)(n << 4);
-		unsigned char le[4], last;
+		unsigned char token, le[4], last;
 		size_t rest;
 
+		/*
+		 * Blocks of 1 MiB at most.  (Not as a ?: : cppcheck 2.10 then
+		 * takes n for 0 and every `n >= 15` below for always false.)
+		 */
+		if (n > 1u << 20)
+			n = 1u << 20;
+		/* The token: the literal length, 15 and more in extra bytes. */
+		token = n >= 15 ? 0xf0 : (unsigned char)(n << 4);
 		harness_buf_add(&blk, &token, 1);
 		for (rest = n >= 15 ? n - 15 : 0; n >= 15 && rest >= 255;
 		     rest -= 255)

@@ -168,6 +168,7 @@ static void snap_xattrs(FILE *out, const char *full)
 	for (ssize_t i = 0; i < len && n < ARRAY_SIZE(v);
 	     i += (ssize_t)strlen(names + i) + 1)
 		v[n++] = names + i;
+	/* cppcheck-suppress uninitvar ; qsort() reads only the n set in v */
 	qsort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char value[256];
@@ -384,7 +385,8 @@ static void saw_as(struct gp_change *c, const char *data)
 static void plan_everything(struct plan *p, const char *tree)
 {
 	static const char *const cmd[] = { "/usr/bin/fix-it", "--now", NULL };
-	static const char *const undo[] = { "/usr/bin/fix-it", "--undo", NULL };
+	static const char *const undo_cmd[] = { "/usr/bin/fix-it", "--undo",
+						NULL };
 
 	plan_write(p, tree, "etc/conf", "changed once\n", 0644);
 	plan_write(p, tree, "etc/new.conf", "new\n", 0640);
@@ -394,7 +396,7 @@ static void plan_everything(struct plan *p, const char *tree)
 	plan_symlink(p, tree, "etc/alt", "b");
 	plan_symlink(p, tree, "etc/was-file", "real");
 	plan_write(p, tree, "etc/via-link", "through the link\n", 0644);
-	plan_command(p, cmd, undo);
+	plan_command(p, cmd, undo_cmd);
 	saw_as(plan_write(p, tree, "etc/conf", "changed twice\n", 0644),
 	       "changed once\n");
 	plan_write(p, tree, ODD_NAME, "odd, changed\n", 0644);

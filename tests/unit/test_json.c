@@ -20,15 +20,22 @@ static struct json open_json(void)
 	return j;
 }
 
-static const char *close_json(struct json *j)
+/* The text written to @j (the caller frees). */
+static char *close_json(struct json *j)
 {
+	char *text;
+
 	assert_int_equal(fclose(j->f), 0);
-	return buf;
+	/* open_memstream() put it in buf: hand it over. */
+	text = buf;
+	buf = NULL;
+	return text;
 }
 
 static void test_structure(void **state)
 {
 	struct json j = open_json();
+	char *text;
 
 	json_object_begin(&j, NULL);
 	json_string(&j, "a", "b");
@@ -44,7 +51,8 @@ static void test_structure(void **state)
 	json_object_end(&j);
 	json_array_end(&j);
 	json_object_end(&j);
-	assert_string_equal(close_json(&j),
+	text = close_json(&j);
+	assert_string_equal(text,
 		"{\n"
 		"  \"a\": \"b\",\n"
 		"  \"n\": 18446744073709551615,\n"
@@ -57,10 +65,11 @@ static void test_structure(void **state)
 		"    {}\n"
 		"  ]\n"
 		"}\n");
-	free(buf);
+	free(text);
 }
 
-static const char *escape(const char *s, size_t n)
+/* @s as a JSON string (the caller frees). */
+static char *escape(const char *s, size_t n)
 {
 	struct json j = open_json();
 
@@ -68,35 +77,34 @@ static const char *escape(const char *s, size_t n)
 	return close_json(&j);
 }
 
+static void expect_escape(const char *s, size_t n, const char *want)
+{
+	char *out = escape(s, n);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
 static void test_escapes(void **state)
 {
-	assert_string_equal(escape("a\"b\\c", 5), "\"a\\\"b\\\\c\"");
-	free(buf);
-	assert_string_equal(escape("\n\t\r\x01\x1f\x7f", 6),
-			    "\"\\n\\t\\r\\u0001\\u001f\\u007f\"");
-	free(buf);
-	assert_string_equal(escape("nul\0byte", 8), "\"nul\\u0000byte\"");
-	free(buf);
+	expect_escape("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+	expect_escape("\n\t\r\x01\x1f\x7f", 6,
+		      "\"\\n\\t\\r\\u0001\\u001f\\u007f\"");
+	expect_escape("nul\0byte", 8, "\"nul\\u0000byte\"");
 }
 
 static void test_utf8(void **state)
 {
 	/* Valid UTF-8 passes through; anything else becomes \\xNN text. */
-	assert_string_equal(escape("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80", 14),
-			    "\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"");
-	free(buf);
-	assert_string_equal(escape("\xff\xfe", 2), "\"\\\\xff\\\\xfe\"");
-	free(buf);
+	expect_escape("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80", 14,
+		      "\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"");
+	expect_escape("\xff\xfe", 2, "\"\\\\xff\\\\xfe\"");
 	/* Overlong "/", a surrogate, beyond U+10FFFF, a truncated sequence. */
-	assert_string_equal(escape("\xc0\xaf", 2), "\"\\\\xc0\\\\xaf\"");
-	free(buf);
-	assert_string_equal(escape("\xed\xa0\x80", 3), "\"\\\\xed\\\\xa0\\\\x80\"");
-	free(buf);
-	assert_string_equal(escape("\xf4\x90\x80\x80", 4),
-			    "\"\\\\xf4\\\\x90\\\\x80\\\\x80\"");
-	free(buf);
-	assert_string_equal(escape("\xe4\xb8", 2), "\"\\\\xe4\\\\xb8\"");
-	free(buf);
+	expect_escape("\xc0\xaf", 2, "\"\\\\xc0\\\\xaf\"");
+	expect_escape("\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"");
+	expect_escape("\xf4\x90\x80\x80", 4,
+		      "\"\\\\xf4\\\\x90\\\\x80\\\\x80\"");
+	expect_escape("\xe4\xb8", 2, "\"\\\\xe4\\\\xb8\"");
 }
 
 /* Every single byte value, alone, gives a valid JSON string. */
@@ -104,13 +112,13 @@ static void test_every_byte(void **state)
 {
 	for (int c = 0; c < 256; c++) {
 		char in = (char)c;
-		const char *out = escape(&in, 1);
+		char *out = escape(&in, 1);
 		size_t n = strlen(out);
 
 		assert_true(n >= 3 && out[0] == '"' && out[n - 1] == '"');
 		for (size_t i = 1; i < n - 1; i++)
 			assert_true((unsigned char)out[i] >= 0x20);
-		free(buf);
+		free(out);
 	}
 }
 

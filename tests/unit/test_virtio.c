@@ -691,12 +691,13 @@ static void plan_dracut(void **state)
 	assert_non_null(w);
 	assert_false(w->existed);
 	assert_non_null(strstr(w->data, "add_drivers+=\" virtio_blk \""));
+	/* Each path in parentheses: one argument, not a missing comma. */
 	expect_argv(command(h, 0)->argv, (const char *const[]){
-		"/usr/bin/dracut", "--force", "/boot/initramfs-" EL9_NEW ".img",
-		EL9_NEW, NULL });
+		"/usr/bin/dracut", "--force",
+		("/boot/initramfs-" EL9_NEW ".img"), EL9_NEW, NULL });
 	expect_argv(command(h, 1)->argv, (const char *const[]){
-		"/usr/bin/dracut", "--force", "/boot/initramfs-" EL9_OLD ".img",
-		EL9_OLD, NULL });
+		"/usr/bin/dracut", "--force",
+		("/boot/initramfs-" EL9_OLD ".img"), EL9_OLD, NULL });
 	assert_int_equal(h->plan.n_changes, 3);
 	harness_free(h);
 }
@@ -729,7 +730,7 @@ static void plan_rhel5_mkinitrd(void **state)
 
 	expect_argv(command(h, 1)->argv, (const char *const[]){
 		"/sbin/mkinitrd", "-f", "--with=virtio_blk", "--with=virtio_pci",
-		"/boot/initrd-" EL5 ".img", EL5, NULL });
+		("/boot/initrd-" EL5 ".img"), EL5, NULL });
 	assert_int_equal(h->plan.n_changes, 2);	/* no configuration file */
 	harness_free(h);
 }

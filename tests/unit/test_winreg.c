@@ -419,6 +419,8 @@ static void test_damaged(void **state)
 		junk[i] = (unsigned char)((seed = seed * 1103515245 + 12345) >> 16);
 	tree_write_bytes(tree, CONFIG "/SYSTEM", junk, sizeof(junk));
 	expect_broken(tree, "SYSTEM", -EBADMSG);
+	/* The signature bytes, not a string. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(junk, "regf", 4);
 	tree_write_bytes(tree, CONFIG "/SYSTEM", junk, sizeof(junk));
 	expect_broken(tree, "SYSTEM", -EBADMSG);
