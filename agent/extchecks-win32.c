@@ -211,33 +211,25 @@ static char *sd_refused(DWORD err, PSID owner, PACL dacl)
 	return dacl_refused(dacl);
 }
 
-/* Why @path (wide) is not to be trusted, or NULL. */
-static char *untrusted(const wchar_t *path)
+/*
+ * Why the object open at @h, or else the file @path (wide), is not to be
+ * trusted, or NULL.
+ */
+static char *untrusted(HANDLE h, const wchar_t *path)
 {
+	const SECURITY_INFORMATION what = OWNER_SECURITY_INFORMATION |
+					  DACL_SECURITY_INFORMATION;
 	_cleanup_(local_freep) PSECURITY_DESCRIPTOR sd = NULL;
 	PSID owner = NULL;
 	PACL dacl = NULL;
 	DWORD err;
 
-	err = GetNamedSecurityInfoW(path, SE_FILE_OBJECT,
-				    OWNER_SECURITY_INFORMATION |
-					    DACL_SECURITY_INFORMATION,
-				    &owner, NULL, &dacl, NULL, &sd);
-	return sd_refused(err, owner, dacl);
-}
-
-/* The same, for the object open at @h. */
-static char *untrusted_handle(HANDLE h)
-{
-	_cleanup_(local_freep) PSECURITY_DESCRIPTOR sd = NULL;
-	PSID owner = NULL;
-	PACL dacl = NULL;
-	DWORD err;
-
-	err = GetSecurityInfo(h, SE_FILE_OBJECT,
-			      OWNER_SECURITY_INFORMATION |
-				      DACL_SECURITY_INFORMATION,
-			      &owner, NULL, &dacl, NULL, &sd);
+	if (h)
+		err = GetSecurityInfo(h, SE_FILE_OBJECT, what, &owner, NULL,
+				      &dacl, NULL, &sd);
+	else
+		err = GetNamedSecurityInfoW(path, SE_FILE_OBJECT, what, &owner,
+					    NULL, &dacl, NULL, &sd);
 	return sd_refused(err, owner, dacl);
 }
 
@@ -318,7 +310,7 @@ static char *entry_refused(struct site *s, const char *file, DWORD attr,
 		return strprintf("has the name of another check (%s.%s)",
 				 EXTCHECKS_PLUGIN, name);
 	*ret_name = TAKE_PTR(name);
-	return untrusted(path);
+	return untrusted(NULL, path);
 }
 
 /* What goes between the directory and an entry: "C:\" has it already. */
@@ -430,7 +422,7 @@ static void walk_dir(struct site *s)
 		why = strprintf("cannot be opened: %s",
 				strerror(-win32_errno(GetLastError())));
 	else
-		why = untrusted_handle(lock);
+		why = untrusted(lock, NULL);
 	if (why) {
 		s->visit(s, NULL, NULL, s->shown, why);
 		return;

@@ -1340,6 +1340,25 @@ static int restore_link(struct undo *u, const struct jchange *c)
 	return r;
 }
 
+/*
+ * Open the parent of @path into @dirfd and @name (the caller's to close
+ * and free) and lstat the entry into @st: 1, or 0 when the entry or its
+ * parent is absent.
+ */
+static int lstat_entry(struct undo *u, const char *path, int *dirfd,
+		       char **name, struct stat *st)
+{
+	int r = gp_root_open_parent(u->root, path, dirfd, name);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (fstatat(*dirfd, *name, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 1;
+}
+
 /* The path did not exist before the run: make it absent again. */
 static int remove_created(struct undo *u, const struct jchange *c)
 {
@@ -1348,13 +1367,9 @@ static int remove_created(struct undo *u, const struct jchange *c)
 	struct stat st;
 	int r;
 
-	r = gp_root_open_parent(u->root, c->path, &dirfd, &name);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
+	r = lstat_entry(u, c->path, &dirfd, &name, &st);
+	if (r <= 0)
 		return r;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
 	if (unlinkat(dirfd, name, 0) < 0)
@@ -1430,13 +1445,9 @@ static int look_now(struct undo *u, const char *path, struct now *now)
 	int r;
 
 	now->type = NOW_ABSENT;
-	r = gp_root_open_parent(u->root, path, &dirfd, &name);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
+	r = lstat_entry(u, path, &dirfd, &name, &st);
+	if (r <= 0)
 		return r;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
 	now->type = NOW_OTHER;
 	if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(dirfd, name, now->target,
