@@ -237,8 +237,11 @@ static char *untrusted(HANDLE h, const wchar_t *path)
 
 struct site;
 
+/* What runs a check: the file itself, cmd.exe or PowerShell. */
+enum kind { KIND_NONE, KIND_EXE, KIND_CMD, KIND_PS1 };
+
 /* As in extchecks.c: running and listing share the walk. */
-typedef void site_visit_fn(struct site *s, const char *name,
+typedef void site_visit_fn(struct site *s, const char *name, enum kind kind,
 			   const wchar_t *path, const char *shown,
 			   const char *why);
 
@@ -253,8 +256,6 @@ struct site {
 	/* listing */
 	FILE *out;
 };
-
-enum kind { KIND_NONE, KIND_EXE, KIND_CMD, KIND_PS1 };
 
 /* NAME.exe, .cmd, .bat or .ps1 with NAME a plain word: its kind. */
 static enum kind entry_kind(const char *file, char **ret_name)
@@ -294,11 +295,13 @@ static bool name_taken(char *const *names, const char *name)
 
 /* Why the entry @file (attributes @attr) is not run, or NULL. */
 static char *entry_refused(struct site *s, const char *file, DWORD attr,
-			   const wchar_t *path, char **ret_name)
+			   const wchar_t *path, char **ret_name,
+			   enum kind *ret_kind)
 {
 	_cleanup_free_ char *name = NULL;
+	enum kind kind = entry_kind(file, &name);
 
-	if (entry_kind(file, &name) == KIND_NONE)
+	if (kind == KIND_NONE)
 		return strdup("is not NAME.exe, .cmd, .bat or .ps1 with a "
 			      "plain NAME ([A-Za-z0-9_-]: a backup or a "
 			      "leftover?)");
@@ -310,6 +313,7 @@ static char *entry_refused(struct site *s, const char *file, DWORD attr,
 		return strprintf("has the name of another check (%s.%s)",
 				 EXTCHECKS_PLUGIN, name);
 	*ret_name = TAKE_PTR(name);
+	*ret_kind = kind;
 	return untrusted(NULL, path);
 }
 
@@ -325,13 +329,14 @@ static void visit_entry(struct site *s, const char *file, DWORD attr)
 					       sep(s->shown), file);
 	_cleanup_free_ char *name = NULL, *why = NULL;
 	_cleanup_free_ wchar_t *path = NULL;
+	enum kind kind = KIND_NONE;
 
 	if (!shown || win32_to_wide(shown, &path) < 0)
 		return;
-	why = entry_refused(s, file, attr, path, &name);
+	why = entry_refused(s, file, attr, path, &name, &kind);
 	if (!why && strv_push(&s->names, name) < 0)
 		return;
-	s->visit(s, name, path, shown, why);
+	s->visit(s, name, kind, path, shown, why);
 }
 
 struct entry {
@@ -424,13 +429,13 @@ static void walk_dir(struct site *s)
 	else
 		why = untrusted(lock, NULL);
 	if (why) {
-		s->visit(s, NULL, NULL, s->shown, why);
+		s->visit(s, NULL, KIND_NONE, NULL, s->shown, why);
 		return;
 	}
 	r = dir_entries(s, &list, &n);
 	if (r < 0) {
 		why = strprintf("cannot be read: %s", strerror(-r));
-		s->visit(s, NULL, NULL, s->shown, why ? why : "cannot be read");
+		s->visit(s, NULL, KIND_NONE, NULL, s->shown, why ? why : "cannot be read");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (r == 0)
@@ -485,12 +490,13 @@ static wchar_t *system_dir(void)
 
 /*
  * The program and command line for @kind: the file itself, or the
- * interpreter Windows ships (never one found on the PATH).
+ * interpreter Windows ships in @sys, its system directory (never one
+ * found on the PATH).
  */
 static int command_for(enum kind kind, const wchar_t *path,
-		       wchar_t **ret_app, wchar_t **ret_cmd)
+		       const wchar_t *sys, wchar_t **ret_app, wchar_t **ret_cmd)
 {
-	_cleanup_free_ wchar_t *sys = NULL, *app = NULL, *cmd = NULL;
+	_cleanup_free_ wchar_t *app = NULL, *cmd = NULL;
 	size_t n;
 
 	if (kind == KIND_EXE) {
@@ -501,9 +507,6 @@ static int command_for(enum kind kind, const wchar_t *path,
 			return -ENOMEM;
 		swprintf(cmd, n, L"\"%ls\"", path);
 	} else {
-		sys = system_dir();
-		if (!sys)
-			return -ENOMEM;
 		n = wcslen(sys) + wcslen(path) + 128;
 		app = malloc(n * sizeof(*app));
 		cmd = malloc(n * sizeof(*cmd));
@@ -827,7 +830,7 @@ static int run_program(enum kind kind, const wchar_t *path, unsigned timeout_ms,
 	if (!sys)
 		return -ENOMEM;
 	drive[0] = sys[0];
-	r = command_for(kind, path, &app, &cmd);
+	r = command_for(kind, path, sys, &app, &cmd);
 	if (r < 0)
 		return r;
 	env = check_env(sys, drive);
@@ -867,19 +870,16 @@ static bool crashed(DWORD code)
 	return (code & 0xf0000000u) == 0xc0000000u;
 }
 
-static void run_one(struct site *s, const char *name, const wchar_t *path,
-		    const char *shown)
+static void run_one(struct site *s, const char *name, enum kind kind,
+		    const wchar_t *path, const char *shown)
 {
-	_cleanup_free_ char *base = NULL, *what = NULL;
+	_cleanup_free_ char *what = NULL;
 	unsigned sec = s->ctx->checks_timeout_sec ? s->ctx->checks_timeout_sec
 						  : EXTCHECKS_TIMEOUT_SEC;
 	struct exec_result res = { 0 };
-	const char *slash = strrchr(shown, '\\');
 	DWORD code = 0;
-	enum kind kind;
 	int r;
 
-	kind = entry_kind(slash ? slash + 1 : shown, &base);
 	/* cmd.exe expands %VAR% even within quotes. */
 	if (kind == KIND_CMD && strchr(shown, '%')) {
 		extchecks_emit_broken(s->ctx, name, shown,
@@ -905,13 +905,13 @@ static void run_one(struct site *s, const char *name, const wchar_t *path,
 }
 
 /* check: run what is trusted, collect the rest for one warning. */
-static void run_visit(struct site *s, const char *name, const wchar_t *path,
-		      const char *shown, const char *why)
+static void run_visit(struct site *s, const char *name, enum kind kind,
+		      const wchar_t *path, const char *shown, const char *why)
 {
 	if (why)
 		strv_pushf(&s->skipped, "%s %s", shown, why);
 	else
-		run_one(s, name, path, shown);
+		run_one(s, name, kind, path, shown);
 }
 
 int extchecks_run(struct gp_ctx *ctx)
@@ -934,8 +934,8 @@ int extchecks_run(struct gp_ctx *ctx)
 
 /* ---- listing: what check would run, without running it ---- */
 
-static void list_visit(struct site *s, const char *name, const wchar_t *path,
-		       const char *shown, const char *why)
+static void list_visit(struct site *s, const char *name, enum kind kind,
+		       const wchar_t *path, const char *shown, const char *why)
 {
 	extchecks_list_entry(s->out, name, shown, why);
 }
